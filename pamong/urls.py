@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from pamong.api import api
+from pamong.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("pamong.organisation.urls")),
+    path("", include("pamong.core.urls")),
+]
+
+# The admin has no login page of its own: everyone goes through Pamong's login and second factor.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
