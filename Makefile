@@ -19,8 +19,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Compiled translations are build output; the .po files are the source.
 messages: $(VENV)/.installed
-	cd pamong && ../$(BIN)/python ../manage.py compilemessages --ignore=.venv -v0
-	$(BIN)/python manage.py compilemessages --locale en -v0 2>/dev/null || true
+	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules' -v0
 
 setup: $(VENV)/.installed node_modules/.installed messages
 	mkdir -p var bench/results

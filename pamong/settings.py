@@ -31,8 +31,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 # development | demo | test | production
-PAMONG_ENV = env("PAMONG_ENV", "development")
-TESTING = PAMONG_ENV == "test" or "pytest" in sys.modules
+PAMONG_ENV = env("PAMONG_ENV", "test" if "pytest" in sys.modules else "development")
 PRODUCTION = PAMONG_ENV == "production"
 # The demo password and demo TOTP helpers exist only outside production.
 DEMO_MODE = PAMONG_ENV in {"development", "demo", "test"}
@@ -205,6 +204,7 @@ FORMAT_MODULE_PATH = ["pamong.formats"]
 # --- Static files: served by WhiteNoise from what setup installed (no CDN) ----------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),

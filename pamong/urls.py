@@ -6,6 +6,9 @@ from django.views.i18n import set_language
 from pamong.api import api
 from pamong.core.views import healthz
 
+# The admin has no login page of its own: everyone goes through Pamong's login and second factor.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -14,6 +17,3 @@ urlpatterns = [
     path("", include("pamong.organisation.urls")),
     path("", include("pamong.core.urls")),
 ]
-
-# The admin has no login page of its own: everyone goes through Pamong's login and second factor.
-admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]

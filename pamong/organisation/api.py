@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.throttling import AnonRateThrottle
 
@@ -42,22 +42,22 @@ class ErrorOut(Schema):
     throttle=[AnonRateThrottle(settings.PAMONG_API_RATE_AUTH_TOKEN)],
     summary="Minta token API dengan nomor identitas dan kata sandi",
 )
-def issue_token(request: HttpRequest, body: TokenRequest) -> tuple[int, object]:
+def issue_token(request: HttpRequest, body: TokenRequest) -> Status:
     user = authenticate(request, username=canonical_username(body.identity_number), password=body.password)
     if getattr(request, "axes_locked_out", False):
         minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-        return 429, {"detail": _("Terlalu banyak percobaan gagal. Akun dikunci sementara %(menit)d menit.") % {"menit": minutes}}
+        return Status(429, {"detail": _("Terlalu banyak percobaan gagal. Akun dikunci sementara %(menit)d menit.") % {"menit": minutes}})
     if user is None:
-        return 401, {"detail": _("Nomor identitas atau kata sandi salah.")}
+        return Status(401, {"detail": _("Nomor identitas atau kata sandi salah.")})
     assert isinstance(user, User)
     if services.requires_two_factor(user):
         devices = list(devices_for_user(user, confirmed=True))
         if not devices:
-            return 401, {"detail": _("Peran Anda wajib verifikasi dua langkah; daftarkan aplikasi autentikator lewat peramban dulu.")}
+            return Status(401, {"detail": _("Peran Anda wajib verifikasi dua langkah; daftarkan aplikasi autentikator lewat peramban dulu.")})
         if not body.otp_token or not any(d.verify_token(body.otp_token) for d in devices):
-            return 401, {"detail": _("Kode verifikasi dua langkah (otp_token) wajib dan harus benar.")}
+            return Status(401, {"detail": _("Kode verifikasi dua langkah (otp_token) wajib dan harus benar.")})
     issued = services.issue_api_token(user)
-    return 200, {"token": issued.token, "expires_at": issued.expires_at}
+    return Status(200, {"token": issued.token, "expires_at": issued.expires_at})
 
 
 class KelurahanOut(Schema):

@@ -9,7 +9,8 @@ from django.utils.http import urlencode
 from pamong.organisation.services import requires_two_factor
 
 # Paths a half-logged-in user (password yes, second factor not yet) may still reach.
-_OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/masuk/", "/keluar/")
+# The API answers for itself: its session auth refuses unverified sessions with a 401.
+_OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/masuk/", "/keluar/", "/api/")
 
 
 class TwoFactorRequiredMiddleware:

@@ -30,6 +30,19 @@ def employees_visible_to(user: object) -> QuerySet[Employee]:
     return base.filter(scope)
 
 
+def opds_for_employee_filter(user: object) -> QuerySet[OPD]:
+    """The OPD a user can filter the employee list by: all for citywide roles, else their own."""
+    if not _is_staff_user(user):
+        return OPD.objects.none()
+    assert isinstance(user, User)
+    if user.has_role(*CITYWIDE_PEOPLE_ROLES):
+        return OPD.objects.filter(is_active=True)
+    ids = user.opd_ids_for(OPD_SCOPED_ROLES)
+    if user.employee_id is not None:
+        ids |= set(Employee.objects.filter(pk=user.employee_id).values_list("opd_id", flat=True))
+    return OPD.objects.filter(pk__in=ids)
+
+
 def get_employee_for(user: object, pk: int) -> Employee:
     """The employee, or 404 both when it does not exist and when the user may not see it."""
     try:

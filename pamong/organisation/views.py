@@ -137,7 +137,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @login_required
 def employee_list(request: HttpRequest) -> HttpResponse:
     visible = queries.employees_visible_to(request.user)
-    opds = OPD.objects.filter(pk__in=visible.values("opd_id")).only("id", "name", "abbreviation")
+    opds = queries.opds_for_employee_filter(request.user).only("id", "name", "abbreviation")
     form = EmployeeFilterForm(request.GET or None, opds=opds)
     rows = visible
     if form.is_valid():
