@@ -37,14 +37,17 @@ def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
-        request, {"detail": _("Perlu masuk: kirim header 'Authorization: Bearer <token>' dari /api/v1/auth/token.")},
+        request,
+        {"detail": _("Perlu masuk: kirim header 'Authorization: Bearer <token>' dari /api/v1/auth/token.")},
         status=401,
     )
 
 
 @api.exception_handler(Throttled)
 def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Terlalu banyak permintaan; coba lagi sebentar lagi.")}, status=429)
+    return api.create_response(
+        request, {"detail": _("Terlalu banyak permintaan; coba lagi sebentar lagi.")}, status=429
+    )
 
 
 @api.exception_handler(HttpError)

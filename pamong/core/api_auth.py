@@ -24,7 +24,7 @@ class VerifiedSession(SessionAuth):
         user = super().authenticate(request, key)
         if user is None:
             return None
-        if requires_two_factor(user) and not user.is_verified():  # type: ignore[union-attr,arg-type]
+        if requires_two_factor(user) and not user.is_verified():
             return None
         return user
 

@@ -1,4 +1,4 @@
-""""Today" for the modules versus "now" for security.
+""" "Today" for the modules versus "now" for security.
 
 The demo city lives on a business date (PAMONG_BUSINESS_DATE, e.g. 2024-10-17, the declaration
 day) so that deadlines, quotas and the fiscal year behave as they did then. Sessions, one-time

@@ -37,7 +37,9 @@ def make_nip(*, birth: dt.date = dt.date(1985, 3, 14), tmt: dt.date = dt.date(20
     return compose_nip(birth, tmt, sex, next(_serial) % 999 + 1)
 
 
-def make_employee(opd: OPD, name: str, *, kind: str = "pns", position: Position | None = None, **extra: Any) -> Employee:
+def make_employee(
+    opd: OPD, name: str, *, kind: str = "pns", position: Position | None = None, **extra: Any
+) -> Employee:
     if kind == "ptt":
         number = compose_ptt(2019, next(_serial))
         defaults: dict[str, Any] = {"sex": "P", "start_date": dt.date(2019, 1, 1), "rank": ""}
@@ -49,7 +51,14 @@ def make_employee(opd: OPD, name: str, *, kind: str = "pns", position: Position 
     return Employee.objects.create(kind=kind, identity_number=number, name=name, opd=opd, position=position, **defaults)
 
 
-def make_user(employee: Employee | None = None, *, username: str | None = None, roles: tuple[tuple[str, OPD | None], ...] = (), witness_body: str = "", totp: bool = False) -> User:
+def make_user(
+    employee: Employee | None = None,
+    *,
+    username: str | None = None,
+    roles: tuple[tuple[str, OPD | None], ...] = (),
+    witness_body: str = "",
+    totp: bool = False,
+) -> User:
     user = User.objects.create(
         username=username or (employee.identity_number if employee else "user"),
         full_name=employee.full_name if employee else (username or "user"),
@@ -77,32 +86,80 @@ def login(client: Client, user: User) -> Client:
 class CastMixin:
     """Mix into a django.test.TestCase; call ``build_cast(cls)`` from setUpTestData."""
 
+    pemda: Pemda
+    setda: OPD
+    health: OPD
+    schools: OPD
+    inspectorate: OPD
+    personnel: OPD
+    health_head_post: Position
+    health_secretary_post: Position
+    mayor: User
+    sekda: User
+    inspector: User
+    bkpsdm: User
+    bkad: User
+    bappeda: User
+    health_head: User
+    health_operator: User
+    school_operator: User
+    clerk: User
+    ptt: User
+    witness: User
+    teacher: Employee
+
     @classmethod
     def build_cast(cls) -> None:
         cls.pemda = Pemda.objects.create(code="53.71", name="Pemerintah Kota Kupang", short_name="Kota Kupang")
-        cls.setda = OPD.objects.create(pemda=cls.pemda, code="setda", name="Sekretariat Daerah", abbreviation="Setda", kind="sekretariat")
-        cls.health = OPD.objects.create(pemda=cls.pemda, code="dinkes", name="Dinas Kesehatan", abbreviation="Dinkes", kind="dinas")
-        cls.schools = OPD.objects.create(pemda=cls.pemda, code="dindik", name="Dinas Pendidikan", abbreviation="Dindik", kind="dinas")
-        cls.inspectorate = OPD.objects.create(pemda=cls.pemda, code="inspektorat", name="Inspektorat Daerah", kind="inspektorat")
+        cls.setda = OPD.objects.create(
+            pemda=cls.pemda, code="setda", name="Sekretariat Daerah", abbreviation="Setda", kind="sekretariat"
+        )
+        cls.health = OPD.objects.create(
+            pemda=cls.pemda, code="dinkes", name="Dinas Kesehatan", abbreviation="Dinkes", kind="dinas"
+        )
+        cls.schools = OPD.objects.create(
+            pemda=cls.pemda, code="dindik", name="Dinas Pendidikan", abbreviation="Dindik", kind="dinas"
+        )
+        cls.inspectorate = OPD.objects.create(
+            pemda=cls.pemda, code="inspektorat", name="Inspektorat Daerah", kind="inspektorat"
+        )
         cls.personnel = OPD.objects.create(pemda=cls.pemda, code="bkppd", name="BKPPD", kind="badan")
-        cls.health_head_post = Position.objects.create(opd=cls.health, name="Kepala Dinas Kesehatan", level="jpt_pratama", grade="II.b", is_head_of_opd=True)
-        cls.health_secretary_post = Position.objects.create(opd=cls.health, name="Sekretaris Dinas Kesehatan", level="administrator", grade="III.a", superior=cls.health_head_post)
+        cls.health_head_post = Position.objects.create(
+            opd=cls.health, name="Kepala Dinas Kesehatan", level="jpt_pratama", grade="II.b", is_head_of_opd=True
+        )
+        cls.health_secretary_post = Position.objects.create(
+            opd=cls.health,
+            name="Sekretaris Dinas Kesehatan",
+            level="administrator",
+            grade="III.a",
+            superior=cls.health_head_post,
+        )
 
         cls.mayor = make_user(username=make_nip(birth=dt.date(1968, 5, 2)), roles=((Role.WALI_KOTA, None),), totp=True)
         cls.sekda = make_user(make_employee(cls.setda, "Sekretaris Daerah"), roles=((Role.SEKDA, None),), totp=True)
-        cls.inspector = make_user(make_employee(cls.inspectorate, "Inspektur Pembantu"), roles=((Role.INSPEKTORAT, None),), totp=True)
-        cls.bkpsdm = make_user(make_employee(cls.personnel, "Analis Kepegawaian"), roles=((Role.BKPSDM, None),), totp=True)
+        cls.inspector = make_user(
+            make_employee(cls.inspectorate, "Inspektur Pembantu"), roles=((Role.INSPEKTORAT, None),), totp=True
+        )
+        cls.bkpsdm = make_user(
+            make_employee(cls.personnel, "Analis Kepegawaian"), roles=((Role.BKPSDM, None),), totp=True
+        )
         cls.bkad = make_user(make_employee(cls.setda, "Analis Keuangan"), roles=((Role.BKAD, None),), totp=True)
         cls.bappeda = make_user(make_employee(cls.setda, "Perencana"), roles=((Role.BAPPEDA, None),))
         cls.health_head = make_user(
             make_employee(cls.health, "Kepala Dinkes", position=cls.health_head_post, rank="IV/b"),
             roles=((Role.KEPALA_OPD, cls.health),),
         )
-        cls.health_operator = make_user(make_employee(cls.health, "Operator Dinkes"), roles=((Role.OPERATOR_OPD, cls.health),))
-        cls.school_operator = make_user(make_employee(cls.schools, "Operator Dindik"), roles=((Role.OPERATOR_OPD, cls.schools),))
+        cls.health_operator = make_user(
+            make_employee(cls.health, "Operator Dinkes"), roles=((Role.OPERATOR_OPD, cls.health),)
+        )
+        cls.school_operator = make_user(
+            make_employee(cls.schools, "Operator Dindik"), roles=((Role.OPERATOR_OPD, cls.schools),)
+        )
         cls.clerk = make_user(make_employee(cls.health, "Pelaksana Dinkes"))
         cls.ptt = make_user(make_employee(cls.health, "Tenaga Kontrak", kind="ptt"))
-        cls.witness = make_user(username="saksi.bawaslu", roles=((Role.SAKSI, None),), witness_body="Bawaslu Kota Kupang")
+        cls.witness = make_user(
+            username="saksi.bawaslu", roles=((Role.SAKSI, None),), witness_body="Bawaslu Kota Kupang"
+        )
         cls.teacher = make_employee(cls.schools, "Guru Dindik")
 
     def client_for(self, user: User | None) -> Client:

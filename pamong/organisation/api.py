@@ -1,9 +1,10 @@
-
 import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db.models import Q
+from typing import Any
+
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
@@ -29,7 +30,7 @@ class TokenRequest(Schema):
 
 class TokenOut(Schema):
     token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
     expires_at: dt.datetime
 
 
@@ -38,7 +39,9 @@ class ErrorOut(Schema):
 
 
 @router.post(
-    "/auth/token", response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, auth=None,
+    "/auth/token",
+    response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
+    auth=None,
     throttle=[AnonRateThrottle(settings.PAMONG_API_RATE_AUTH_TOKEN)],
     summary="Minta token API dengan nomor identitas dan kata sandi",
 )
@@ -46,14 +49,27 @@ def issue_token(request: HttpRequest, body: TokenRequest) -> Status:
     user = authenticate(request, username=canonical_username(body.identity_number), password=body.password)
     if getattr(request, "axes_locked_out", False):
         minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-        return Status(429, {"detail": _("Terlalu banyak percobaan gagal. Akun dikunci sementara %(menit)d menit.") % {"menit": minutes}})
+        return Status(
+            429,
+            {
+                "detail": _("Terlalu banyak percobaan gagal. Akun dikunci sementara %(menit)d menit.")
+                % {"menit": minutes}
+            },
+        )
     if user is None:
         return Status(401, {"detail": _("Nomor identitas atau kata sandi salah.")})
     assert isinstance(user, User)
     if services.requires_two_factor(user):
         devices = list(devices_for_user(user, confirmed=True))
         if not devices:
-            return Status(401, {"detail": _("Peran Anda wajib verifikasi dua langkah; daftarkan aplikasi autentikator lewat peramban dulu.")})
+            return Status(
+                401,
+                {
+                    "detail": _(
+                        "Peran Anda wajib verifikasi dua langkah; daftarkan aplikasi autentikator lewat peramban dulu."
+                    )
+                },
+            )
         if not body.otp_token or not any(d.verify_token(body.otp_token) for d in devices):
             return Status(401, {"detail": _("Kode verifikasi dua langkah (otp_token) wajib dan harus benar.")})
     issued = services.issue_api_token(user)
@@ -67,8 +83,13 @@ class KelurahanOut(Schema):
     kecamatan: str = Field(..., alias="kecamatan.name")
 
 
-@router.get("/kelurahan", response=list[KelurahanOut], auth=None, summary="Daftar kelurahan dengan kode Kemendagri",
-            throttle=[AnonRateThrottle(settings.PAMONG_API_RATE_ANON)])
+@router.get(
+    "/kelurahan",
+    response=list[KelurahanOut],
+    auth=None,
+    summary="Daftar kelurahan dengan kode Kemendagri",
+    throttle=[AnonRateThrottle(settings.PAMONG_API_RATE_ANON)],
+)
 def list_kelurahan(request: HttpRequest) -> object:
     return queries.kelurahan_list()
 
@@ -82,8 +103,13 @@ class OPDOut(Schema):
     parent_id: int | None
 
 
-@router.get("/opd", response=list[OPDOut], auth=None, summary="Daftar OPD",
-            throttle=[AnonRateThrottle(settings.PAMONG_API_RATE_ANON)])
+@router.get(
+    "/opd",
+    response=list[OPDOut],
+    auth=None,
+    summary="Daftar OPD",
+    throttle=[AnonRateThrottle(settings.PAMONG_API_RATE_ANON)],
+)
 def list_opd(request: HttpRequest) -> object:
     return OPD.objects.filter(is_active=True).order_by("name")
 
@@ -113,9 +139,11 @@ class EmployeePagination(PageNumberPagination):
         page: int = Field(1, ge=1)
         page_size: int = Field(50, ge=1, le=200)
 
-    def paginate_queryset(self, queryset, pagination: Input, **params):  # type: ignore[no-untyped-def,override]
+    def paginate_queryset(  # type: ignore[override]
+        self, queryset: QuerySet[Employee], pagination: Input, request: HttpRequest, **params: Any
+    ) -> Any:
         self.page_size = pagination.page_size
-        return super().paginate_queryset(queryset, pagination, **params)
+        return super().paginate_queryset(queryset, pagination, request=request, **params)  # type: ignore[arg-type]
 
 
 @router.get("/employees", response=list[EmployeeOut], auth=staff_auth, summary="Pegawai yang boleh Anda lihat")
@@ -129,5 +157,3 @@ def list_employees(request: HttpRequest, filters: Query[EmployeeFilter]) -> obje
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     return rows.order_by("name", "id")
-
-

@@ -55,9 +55,11 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
 
 class EmployeeFilterForm(forms.Form):
     q = forms.CharField(label=_("Cari nama atau nomor"), required=False, max_length=100)
-    opd = forms.ModelChoiceField(label=_("OPD"), queryset=OPD.objects.none(), required=False, empty_label=_("Semua OPD"))
+    opd = forms.ModelChoiceField(
+        label=_("OPD"), queryset=OPD.objects.none(), required=False, empty_label=_("Semua OPD")
+    )
     kind = forms.ChoiceField(
-        label=_("Status kepegawaian"), required=False, choices=[("", _("Semua"))] + list(Employee.Kind.choices)
+        label=_("Status kepegawaian"), required=False, choices=[("", _("Semua")), *Employee.Kind.choices]
     )
 
     def __init__(self, *args: Any, opds: QuerySet[OPD], **kwargs: Any) -> None:
@@ -69,28 +71,40 @@ class EmployeeForm(forms.Form):
     """One form for creating and editing; the identity number is fixed once registered."""
 
     identity_number = forms.CharField(
-        label=_("NIP / NI PPPK / nomor PTT"), max_length=40,
+        label=_("NIP / NI PPPK / nomor PTT"),
+        max_length=40,
         help_text=_("NIP dan NI PPPK 18 digit; nomor PTT seperti PTT-2019-00421."),
     )
     front_title = forms.CharField(label=_("Gelar depan"), max_length=40, required=False)
     name = forms.CharField(label=_("Nama"), max_length=150)
     back_title = forms.CharField(label=_("Gelar belakang"), max_length=60, required=False)
     sex = forms.ChoiceField(
-        label=_("Jenis kelamin"), choices=Employee.Sex.choices, required=False,
+        label=_("Jenis kelamin"),
+        choices=Employee.Sex.choices,
+        required=False,
         help_text=_("Untuk PNS dan PPPK dibaca dari nomor identitas."),
     )
     birth_date = forms.DateField(
-        label=_("Tanggal lahir"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Tanggal lahir"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Untuk PNS dan PPPK dibaca dari nomor identitas."),
     )
-    rank = forms.CharField(label=_("Golongan"), max_length=10, required=False, help_text=_("PNS: III/a; PPPK: IX; PTT: kosong."))
-    education = forms.ChoiceField(label=_("Pendidikan"), choices=[("", "–")] + list(Employee.Education.choices), required=False)
+    rank = forms.CharField(
+        label=_("Golongan"), max_length=10, required=False, help_text=_("PNS: III/a; PPPK: IX; PTT: kosong.")
+    )
+    education = forms.ChoiceField(
+        label=_("Pendidikan"), choices=[("", "–"), *Employee.Education.choices], required=False
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Employee.Status.choices, initial=Employee.Status.AKTIF)
     opd = forms.ModelChoiceField(label=_("OPD"), queryset=OPD.objects.none())
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     position = forms.ModelChoiceField(label=_("Jabatan"), queryset=Position.objects.none(), required=False)
     phone = forms.RegexField(
-        label=_("Telepon"), regex=r"^\+?[0-9 \-]{8,20}$", required=False, max_length=20,
+        label=_("Telepon"),
+        regex=r"^\+?[0-9 \-]{8,20}$",
+        required=False,
+        max_length=20,
         error_messages={"invalid": _("Nomor telepon hanya berisi angka, spasi, tanda - dan awalan +.")},
     )
     email = forms.EmailField(label=_("Surel"), required=False)
@@ -106,8 +120,14 @@ class EmployeeForm(forms.Form):
             self.initial.update(
                 {
                     "identity_number": instance.identity_number,
-                    **{name: getattr(instance, name) for name in self.fields if name not in {"identity_number", "opd", "unit", "position"}},
-                    "opd": instance.opd_id, "unit": instance.unit_id, "position": instance.position_id,
+                    **{
+                        name: getattr(instance, name)
+                        for name in self.fields
+                        if name not in {"identity_number", "opd", "unit", "position"}
+                    },
+                    "opd": instance.opd_id,
+                    "unit": instance.unit_id,
+                    "position": instance.position_id,
                 }
             )
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 # An ASN is appointed between 18 and 60 years of age (CPNS up to 35, PPPK up to a year before
 # the retirement age); anything outside that means the digits are mistyped.
@@ -79,7 +80,7 @@ def parse_identity_number(text: str, *, today: dt.date | None = None) -> Identit
 
     Raises ``ValidationError`` whose message says, in Indonesian, which part is wrong.
     """
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     raw = normalise_identity_number(text)
     if not raw:
         raise _invalid("Nomor identitas wajib diisi (NIP, NI PPPK, atau nomor PTT).", "empty")
@@ -91,9 +92,7 @@ def parse_identity_number(text: str, *, today: dt.date | None = None) -> Identit
             "not_digits",
         )
     if len(raw) != 18:
-        raise _invalid(
-            f"NIP dan NI PPPK harus 18 digit; yang dimasukkan {len(raw)} digit.", "length"
-        )
+        raise _invalid(f"NIP dan NI PPPK harus 18 digit; yang dimasukkan {len(raw)} digit.", "length")
 
     birth = _date(int(raw[0:4]), int(raw[4:6]), int(raw[6:8]))
     if birth is None:
@@ -102,9 +101,7 @@ def parse_identity_number(text: str, *, today: dt.date | None = None) -> Identit
             "birth_date",
         )
     if birth.year < EARLIEST_BIRTH_YEAR or birth > today:
-        raise _invalid(
-            f"Digit 1–8 (tanggal lahir {raw[0:8]}) tidak masuk akal.", "birth_date_range"
-        )
+        raise _invalid(f"Digit 1–8 (tanggal lahir {raw[0:8]}) tidak masuk akal.", "birth_date_range")
 
     start_year = int(raw[8:12])
     code = int(raw[12:14])
@@ -130,9 +127,7 @@ def parse_identity_number(text: str, *, today: dt.date | None = None) -> Identit
             "start_age",
         )
     if start.year > today.year + 1:
-        raise _invalid(
-            f"Digit 9–12 (tahun pengangkatan {raw[8:12]}) ada di masa depan.", "start_future"
-        )
+        raise _invalid(f"Digit 9–12 (tahun pengangkatan {raw[8:12]}) ada di masa depan.", "start_future")
 
     sex_digit = raw[14]
     if sex_digit not in {"1", "2"}:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -13,12 +14,12 @@ from pamong.organisation.models import Kelurahan
 WIDTH = 600
 
 
-def _rings(geometry: Mapping[str, object]) -> list[Sequence[Sequence[float]]]:
+def _rings(geometry: Mapping[str, Any]) -> list[Sequence[Sequence[float]]]:
     coordinates = geometry.get("coordinates") or []
     if geometry.get("type") == "Polygon":
-        return list(coordinates)  # type: ignore[arg-type]
+        return list(coordinates)
     if geometry.get("type") == "MultiPolygon":
-        return [ring for polygon in coordinates for ring in polygon]  # type: ignore[union-attr]
+        return [ring for polygon in coordinates for ring in polygon]
     return []
 
 
@@ -44,11 +45,11 @@ def region_svg(kelurahan: Iterable[Kelurahan], fills: Mapping[str, str] | None =
         d = " ".join("M" + " L".join(project(pt) for pt in ring) + " Z" for ring in rings)
         css = escape((fills or {}).get(k.code, "region"))
         paths.append(
-            format_html(
-                '<path class="{}" d="{}"><title>{} ({})</title></path>', css, d, k.name, k.kecamatan.name
-            )
+            format_html('<path class="{}" d="{}"><title>{} ({})</title></path>', css, d, k.name, k.kecamatan.name)
         )
     return format_html(
         '<svg class="region-map" viewBox="0 0 {} {}" role="img" aria-label="Peta kelurahan">{}</svg>',
-        WIDTH, f"{height:.0f}", mark_safe("".join(paths)),
+        WIDTH,
+        f"{height:.0f}",
+        mark_safe("".join(paths)),
     )

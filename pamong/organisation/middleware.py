@@ -24,8 +24,8 @@ class TwoFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
-            and requires_two_factor(user)  # type: ignore[arg-type]
-            and not user.is_verified()  # type: ignore[union-attr]
+            and requires_two_factor(user)
+            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
         ):
             from django_otp import devices_for_user
 

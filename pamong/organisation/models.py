@@ -41,9 +41,7 @@ class Kecamatan(models.Model):
         verbose_name = _("kecamatan")
         verbose_name_plural = _("kecamatan")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(code__regex=r"^\d{2}\.\d{2}\.\d{2}$"), name="kecamatan_code_shape"
-            )
+            models.CheckConstraint(condition=Q(code__regex=r"^\d{2}\.\d{2}\.\d{2}$"), name="kecamatan_code_shape")
         ]
 
     def __str__(self) -> str:
@@ -93,7 +91,11 @@ class OPD(models.Model):
     abbreviation = models.CharField(_("singkatan"), max_length=40, blank=True)
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("OPD induk"),
     )
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, null=True, blank=True)
@@ -137,9 +139,7 @@ class Unit(models.Model):
         UPTD = "uptd", _("UPTD")
 
     opd = models.ForeignKey(OPD, on_delete=models.CASCADE, related_name="units")
-    parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
-    )
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
     name = models.CharField(_("nama"), max_length=200)
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
 
@@ -147,9 +147,7 @@ class Unit(models.Model):
         ordering = ["opd", "id"]
         verbose_name = _("unit kerja")
         verbose_name_plural = _("unit kerja")
-        constraints = [
-            models.UniqueConstraint(fields=["opd", "parent", "name"], name="unit_name_unique_in_parent")
-        ]
+        constraints = [models.UniqueConstraint(fields=["opd", "parent", "name"], name="unit_name_unique_in_parent")]
 
     def __str__(self) -> str:
         return self.name
@@ -181,7 +179,11 @@ class Position(models.Model):
     level = models.CharField(_("jenjang"), max_length=20, choices=Level.choices)
     grade = models.CharField(_("eselon"), max_length=5, choices=Grade.choices, blank=True)
     superior = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="subordinates",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subordinates",
         verbose_name=_("atasan langsung"),
     )
     is_head_of_opd = models.BooleanField(_("kepala OPD"), default=False)
@@ -202,9 +204,7 @@ class Position(models.Model):
                 ),
                 name="position_grade_matches_level",
             ),
-            models.UniqueConstraint(
-                fields=["opd"], condition=Q(is_head_of_opd=True), name="position_one_head_per_opd"
-            ),
+            models.UniqueConstraint(fields=["opd"], condition=Q(is_head_of_opd=True), name="position_one_head_per_opd"),
         ]
 
     def __str__(self) -> str:
@@ -261,7 +261,11 @@ class Employee(models.Model):
     opd = models.ForeignKey(OPD, on_delete=models.PROTECT, related_name="employees", verbose_name=_("OPD"))
     unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("unit"))
     position = models.ForeignKey(
-        Position, on_delete=models.SET_NULL, null=True, blank=True, related_name="holders",
+        Position,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="holders",
         verbose_name=_("jabatan"),
     )
     phone = models.CharField(_("telepon"), max_length=20, blank=True)
@@ -278,9 +282,7 @@ class Employee(models.Model):
             models.Index(fields=["kind", "status"], name="employee_kind_status"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind="ptt", rank="") | ~Q(kind="ptt"), name="employee_ptt_has_no_rank"
-            ),
+            models.CheckConstraint(condition=Q(kind="ptt", rank="") | ~Q(kind="ptt"), name="employee_ptt_has_no_rank"),
             models.CheckConstraint(
                 condition=Q(kind="ptt") | Q(birth_date__isnull=False), name="employee_asn_has_birth_date"
             ),
@@ -346,9 +348,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     username = models.CharField(_("nomor identitas / nama pengguna"), max_length=40, unique=True)
     full_name = models.CharField(_("nama lengkap"), max_length=200)
     email = models.EmailField(_("surel"), blank=True)
-    employee = models.OneToOneField(
-        Employee, on_delete=models.PROTECT, null=True, blank=True, related_name="user"
-    )
+    employee = models.OneToOneField(Employee, on_delete=models.PROTECT, null=True, blank=True, related_name="user")
     is_active = models.BooleanField(_("aktif"), default=True)
     is_staff = models.BooleanField(_("akses admin Django"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -427,9 +427,7 @@ class RoleGrant(models.Model):
                 name="role_grant_opd_scoped_roles_have_opd",
             ),
             models.CheckConstraint(condition=~Q(role="pegawai"), name="role_grant_pegawai_is_implied"),
-            models.CheckConstraint(
-                condition=~Q(role="saksi") | ~Q(witness_body=""), name="role_grant_saksi_has_body"
-            ),
+            models.CheckConstraint(condition=~Q(role="saksi") | ~Q(witness_body=""), name="role_grant_saksi_has_body"),
         ]
 
     def __str__(self) -> str:
@@ -448,6 +446,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("token API")
         verbose_name_plural = _("token API")
+
+    def __str__(self) -> str:
+        return f"token {self.pk} ({self.user})"
 
     def is_valid_at(self, moment: object) -> bool:
         return self.user.is_active and self.expires_at > moment  # type: ignore[operator]

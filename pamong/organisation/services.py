@@ -33,8 +33,19 @@ from pamong.organisation.models import (
 from pamong.organisation.ranks import PNS_RANKS, PPPK_RANKS
 
 EMPLOYEE_FIELDS = (
-    "name", "front_title", "back_title", "rank", "education", "status", "opd", "unit", "position",
-    "phone", "email", "sex", "birth_date",
+    "name",
+    "front_title",
+    "back_title",
+    "rank",
+    "education",
+    "status",
+    "opd",
+    "unit",
+    "position",
+    "phone",
+    "email",
+    "sex",
+    "birth_date",
 )
 
 
@@ -49,7 +60,7 @@ def _check_rank(kind: str, rank: str) -> None:
 
 def _check_placement(employee: Employee) -> None:
     errors: dict[str, str] = {}
-    if employee.unit_id and employee.unit.opd_id != employee.opd_id:
+    if employee.unit is not None and employee.unit.opd_id != employee.opd_id:
         errors["unit"] = _("Unit yang dipilih bukan bagian dari OPD pegawai ini.")
     if employee.position_id:
         position = Position.objects.select_for_update().get(pk=employee.position_id)
@@ -215,9 +226,7 @@ def import_regions(directory: Path, *, pemda: Pemda | None = None) -> RegionImpo
     csv_path = directory / "kelurahan.csv"
     geo_path = directory / "kelurahan.geojson"
     if not csv_path.is_file():
-        raise RegionDataMissing(
-            _("Berkas %(berkas)s tidak ditemukan; wilayah tidak dimuat.") % {"berkas": csv_path}
-        )
+        raise RegionDataMissing(_("Berkas %(berkas)s tidak ditemukan; wilayah tidak dimuat.") % {"berkas": csv_path})
     pemda = pemda or ensure_pemda()
     boundaries: dict[str, dict[str, Any]] = {}
     if geo_path.is_file():
@@ -239,7 +248,10 @@ def import_regions(directory: Path, *, pemda: Pemda | None = None) -> RegionImpo
                 kel_code, kel_name = row["kelurahan_code"].strip(), row["kelurahan"].strip()
             except (KeyError, AttributeError):
                 raise ValidationError(
-                    _("Baris %(baris)d %(berkas)s: kolom kecamatan_code, kecamatan, kelurahan_code, kelurahan wajib ada.")
+                    _(
+                        "Baris %(baris)d %(berkas)s: kolom kecamatan_code, kecamatan, kelurahan_code, "
+                        "kelurahan wajib ada."
+                    )
                     % {"baris": line, "berkas": csv_path.name}
                 ) from None
             if not kel_code.startswith(kec_code + "."):
@@ -255,9 +267,12 @@ def import_regions(directory: Path, *, pemda: Pemda | None = None) -> RegionImpo
             feature = boundaries.get(kel_code)
             props = feature["properties"] if feature else {}
             kelurahan = Kelurahan(
-                kecamatan=kecamatan[kec_code], code=kel_code, name=kel_name,
+                kecamatan=kecamatan[kec_code],
+                code=kel_code,
+                name=kel_name,
                 boundary=feature["geometry"] if feature else None,
-                centroid_lat=props.get("centroid_lat"), centroid_lng=props.get("centroid_lng"),
+                centroid_lat=props.get("centroid_lat"),
+                centroid_lng=props.get("centroid_lng"),
                 area_km2=props.get("area_km2_approx"),
             )
             kelurahan.full_clean(exclude=["kecamatan"], validate_unique=False)

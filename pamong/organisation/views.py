@@ -20,9 +20,17 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pamong.core.http import PamongRequest
 from pamong.organisation import queries, services
-from pamong.organisation.forms import EmployeeFilterForm, EmployeeForm, LoginForm, OTPTokenForm, PasswordChangeForm, canonical_username
-from pamong.organisation.models import OPD, User
+from pamong.organisation.forms import (
+    EmployeeFilterForm,
+    EmployeeForm,
+    LoginForm,
+    OTPTokenForm,
+    PasswordChangeForm,
+    canonical_username,
+)
+from pamong.organisation.models import User
 from pamong.organisation.ranks import rank_label
 
 EMPLOYEES_PER_PAGE = 50
@@ -30,7 +38,9 @@ EMPLOYEES_PER_PAGE = 50
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return reverse(settings.LOGIN_REDIRECT_URL)
 
@@ -50,9 +60,7 @@ def locked_out(request: HttpRequest, original_response: Any = None, credentials:
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
-        )
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return locked_out(request)
         if user is None:
@@ -77,7 +85,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: PamongRequest) -> HttpResponse:
     user = request.user
     devices = [d for d in devices_for_user(user, confirmed=True) if isinstance(d, TOTPDevice)]
     if not devices:
@@ -88,13 +96,15 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
             return HttpResponseRedirect(_next_url(request))
-        form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Periksa jam ponsel Anda lalu coba kode berikutnya."))
+        form.add_error(
+            "token", _("Kode salah atau sudah kedaluwarsa. Periksa jam ponsel Anda lalu coba kode berikutnya.")
+        )
     return render(request, "organisation/otp_verify.html", {"form": form, "next": request.GET.get("next", "")})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def otp_enrol(request: HttpRequest) -> HttpResponse:
+def otp_enrol(request: PamongRequest) -> HttpResponse:
     user = request.user
     if any(devices_for_user(user, confirmed=True)):
         return redirect("organisation:otp_verify")
@@ -113,15 +123,20 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#111", light="#fff")
     secret = device.config_url.split("secret=")[1].split("&")[0]
     return render(
-        request, "organisation/otp_enrol.html",
-        {"form": form, "qr_svg": qr_svg, "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-         "next": request.GET.get("next", "")},
+        request,
+        "organisation/otp_enrol.html",
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "next": request.GET.get("next", ""),
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: PamongRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -135,7 +150,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def employee_list(request: HttpRequest) -> HttpResponse:
+def employee_list(request: PamongRequest) -> HttpResponse:
     visible = queries.employees_visible_to(request.user)
     opds = queries.opds_for_employee_filter(request.user).only("id", "name", "abbreviation")
     form = EmployeeFilterForm(request.GET or None, opds=opds)
@@ -151,7 +166,9 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
         "can_edit": queries.can_edit_people(request.user),
     }
     template = "organisation/employee_list.html#results" if request.htmx else "organisation/employee_list.html"
@@ -159,11 +176,12 @@ def employee_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_detail(request: PamongRequest, pk: int) -> HttpResponse:
     employee = queries.get_employee_for(request.user, pk)
     can_edit = queries.opds_where_user_edits_people(request.user).filter(pk=employee.opd_id).exists()
     return render(
-        request, "organisation/employee_detail.html",
+        request,
+        "organisation/employee_detail.html",
         {"employee": employee, "rank": rank_label(employee.kind, employee.rank), "can_edit": can_edit},
     )
 
@@ -178,7 +196,7 @@ def _apply_errors(form: EmployeeForm, error: ValidationError) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def employee_create(request: HttpRequest) -> HttpResponse:
+def employee_create(request: PamongRequest) -> HttpResponse:
     opds = queries.opds_where_user_edits_people(request.user)
     if not opds.exists():
         raise Http404
@@ -198,7 +216,7 @@ def employee_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_edit(request: PamongRequest, pk: int) -> HttpResponse:
     employee = queries.get_employee_editable_by(request.user, pk)
     opds = queries.opds_where_user_edits_people(request.user)
     form = EmployeeForm(request.POST or None, opds=opds, instance=employee)
@@ -223,8 +241,14 @@ def opd_list(request: HttpRequest) -> HttpResponse:
 
 def opd_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opd = get_object_or_404(queries.opds_with_counts(), pk=pk)
-    positions = opd.positions.filter(level__in=["jpt_pratama", "administrator", "pengawas"]).prefetch_related("holders").order_by("grade", "id")
-    return render(request, "organisation/opd_detail.html", {"opd": opd, "positions": positions, "units": opd.units.all()})
+    positions = (
+        opd.positions.filter(level__in=["jpt_pratama", "administrator", "pengawas"])
+        .prefetch_related("holders")
+        .order_by("grade", "id")
+    )
+    return render(
+        request, "organisation/opd_detail.html", {"opd": opd, "positions": positions, "units": opd.units.all()}
+    )
 
 
 def region_list(request: HttpRequest) -> HttpResponse:
@@ -232,6 +256,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
 
     kelurahan = list(queries.kelurahan_list())
     return render(
-        request, "organisation/region_list.html",
+        request,
+        "organisation/region_list.html",
         {"kelurahan": kelurahan, "map_svg": region_svg(kelurahan), "data_dir": settings.PAMONG_DATA_DIR},
     )

@@ -29,8 +29,14 @@ def test_healthz_reports_the_database() -> None:
 
 @pytest.mark.parametrize(
     ("amount", "text"),
-    [(1234567, "Rp 1.234.567"), (Decimal("227700000000"), "Rp 227.700.000.000"), (0, "Rp 0"), (-5000, "-Rp 5.000"),
-     (Decimal("999.5"), "Rp 1.000"), (None, "–")],
+    [
+        (1234567, "Rp 1.234.567"),
+        (Decimal("227700000000"), "Rp 227.700.000.000"),
+        (0, "Rp 0"),
+        (-5000, "-Rp 5.000"),
+        (Decimal("999.5"), "Rp 1.000"),
+        (None, "–"),
+    ],
 )
 def test_rupiah_is_written_the_indonesian_way(amount: object, text: str) -> None:
     assert format_rupiah(amount) == text  # type: ignore[arg-type]
@@ -96,7 +102,13 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -109,7 +121,12 @@ def test_production_refuses_to_start_without_a_secret_key_or_hosts() -> None:
 
 def test_the_deploy_check_is_clean_in_production() -> None:
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        PAMONG_ENV="production", SECRET_KEY="k" * 30 + "Z9_-" * 10, ALLOWED_HOSTS="pamong.kupangkota.go.id",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        PAMONG_ENV="production",
+        SECRET_KEY="k" * 30 + "Z9_-" * 10,
+        ALLOWED_HOSTS="pamong.kupangkota.go.id",
     )
     assert result.returncode == 0, result.stdout + result.stderr

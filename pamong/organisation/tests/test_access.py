@@ -19,7 +19,9 @@ class EmployeeListAccessTests(CastMixin, TestCase):
 
     def test_anonymous_visitor_is_sent_to_login(self) -> None:
         response = self.client_for(None).get(reverse("organisation:employee_list"))
-        self.assertRedirects(response, reverse("organisation:login") + "?next=/organisasi/pegawai/", fetch_redirect_response=False)
+        self.assertRedirects(
+            response, reverse("organisation:login") + "?next=/organisasi/pegawai/", fetch_redirect_response=False
+        )
 
     def test_citywide_roles_see_every_opd(self) -> None:
         for user in (self.mayor, self.sekda, self.inspector, self.bkpsdm):
@@ -54,8 +56,12 @@ class EmployeeListAccessTests(CastMixin, TestCase):
             client.get(url, {"q": "Kepala"})
         for i in range(40):
             Employee.objects.create(
-                kind="ptt", identity_number=f"PTT-2020-{i + 1:05d}", name=f"Kepala Regu {i}", sex="L",
-                start_date="2020-01-01", opd=self.health,
+                kind="ptt",
+                identity_number=f"PTT-2020-{i + 1:05d}",
+                name=f"Kepala Regu {i}",
+                sex="L",
+                start_date="2020-01-01",
+                opd=self.health,
             )
         with self.assertNumQueries(len(few.captured_queries)):
             response = client.get(url, {"q": "Kepala"})
@@ -80,8 +86,18 @@ class EmployeeDetailAccessTests(CastMixin, TestCase):
 
     def test_who_may_open_a_health_employee(self) -> None:
         expected = {
-            "mayor": 200, "sekda": 200, "inspector": 200, "bkpsdm": 200, "health_head": 200, "health_operator": 200,
-            "clerk": 200, "school_operator": 404, "ptt": 404, "bkad": 404, "bappeda": 404, "witness": 404,
+            "mayor": 200,
+            "sekda": 200,
+            "inspector": 200,
+            "bkpsdm": 200,
+            "health_head": 200,
+            "health_operator": 200,
+            "clerk": 200,
+            "school_operator": 404,
+            "ptt": 404,
+            "bkad": 404,
+            "bappeda": 404,
+            "witness": 404,
         }
         for attr, status in expected.items():
             with self.subTest(role=attr):
@@ -89,15 +105,31 @@ class EmployeeDetailAccessTests(CastMixin, TestCase):
 
     def test_who_may_open_the_edit_form(self) -> None:
         expected = {
-            "bkpsdm": 200, "health_head": 200, "health_operator": 200,
-            "mayor": 404, "sekda": 404, "inspector": 404, "clerk": 404, "school_operator": 404, "witness": 404,
+            "bkpsdm": 200,
+            "health_head": 200,
+            "health_operator": 200,
+            "mayor": 404,
+            "sekda": 404,
+            "inspector": 404,
+            "clerk": 404,
+            "school_operator": 404,
+            "witness": 404,
         }
         for attr, status in expected.items():
             with self.subTest(role=attr):
-                self.assertEqual(self.status_for(getattr(self, attr), self.clerk.employee, "organisation:employee_edit"), status)
+                self.assertEqual(
+                    self.status_for(getattr(self, attr), self.clerk.employee, "organisation:employee_edit"), status
+                )
 
     def test_who_may_open_the_create_form(self) -> None:
-        expected = {"bkpsdm": 200, "health_operator": 200, "school_operator": 200, "mayor": 404, "clerk": 404, "witness": 404}
+        expected = {
+            "bkpsdm": 200,
+            "health_operator": 200,
+            "school_operator": 200,
+            "mayor": 404,
+            "clerk": 404,
+            "witness": 404,
+        }
         for attr, status in expected.items():
             with self.subTest(role=attr):
                 response = self.client_for(getattr(self, attr)).get(reverse("organisation:employee_create"))

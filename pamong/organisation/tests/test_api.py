@@ -16,7 +16,9 @@ class ApiTests(CastMixin, TestCase):
 
     def token_for(self, user, **extra) -> str:
         response = self.client.post(
-            "/api/v1/auth/token", {"identity_number": user.username, "password": PASSWORD, **extra}, content_type="application/json"
+            "/api/v1/auth/token",
+            {"identity_number": user.username, "password": PASSWORD, **extra},
+            content_type="application/json",
         )
         self.assertEqual(response.status_code, 200, response.content)
         return response.json()["token"]
@@ -32,14 +34,18 @@ class ApiTests(CastMixin, TestCase):
 
     def test_a_wrong_password_gets_401_in_indonesian(self) -> None:
         response = self.client.post(
-            "/api/v1/auth/token", {"identity_number": self.clerk.username, "password": "x"}, content_type="application/json"
+            "/api/v1/auth/token",
+            {"identity_number": self.clerk.username, "password": "x"},
+            content_type="application/json",
         )
         self.assertEqual(response.status_code, 401)
         self.assertEqual(response.json()["detail"], "Nomor identitas atau kata sandi salah.")
 
     def test_two_factor_roles_must_send_the_code_for_a_token(self) -> None:
         response = self.client.post(
-            "/api/v1/auth/token", {"identity_number": self.bkpsdm.username, "password": PASSWORD}, content_type="application/json"
+            "/api/v1/auth/token",
+            {"identity_number": self.bkpsdm.username, "password": PASSWORD},
+            content_type="application/json",
         )
         self.assertEqual(response.status_code, 401)
         self.assertIn("otp_token", response.json()["detail"])
@@ -48,16 +54,24 @@ class ApiTests(CastMixin, TestCase):
 
     def test_repeated_failures_lock_the_token_endpoint_too(self) -> None:
         for _ in range(5):
-            self.client.post("/api/v1/auth/token", {"identity_number": self.clerk.username, "password": "x"}, content_type="application/json")
+            self.client.post(
+                "/api/v1/auth/token",
+                {"identity_number": self.clerk.username, "password": "x"},
+                content_type="application/json",
+            )
         response = self.client.post(
-            "/api/v1/auth/token", {"identity_number": self.clerk.username, "password": PASSWORD}, content_type="application/json"
+            "/api/v1/auth/token",
+            {"identity_number": self.clerk.username, "password": PASSWORD},
+            content_type="application/json",
         )
         self.assertEqual(response.status_code, 429)
 
     def test_the_employee_list_is_scoped_like_the_pages(self) -> None:
         operator = self.get("/api/v1/employees", self.token_for(self.school_operator)).json()
         self.assertEqual({row["name"] for row in operator["items"]}, {"Operator Dindik", "Guru Dindik"})
-        everyone = self.get("/api/v1/employees", self.token_for(self.sekda, otp_token=current_code(self.sekda.totpdevice_set.get()))).json()
+        everyone = self.get(
+            "/api/v1/employees", self.token_for(self.sekda, otp_token=current_code(self.sekda.totpdevice_set.get()))
+        ).json()
         self.assertEqual(everyone["count"], 11)
 
     def test_the_employee_list_pages_and_filters(self) -> None:
@@ -98,4 +112,6 @@ class ApiTests(CastMixin, TestCase):
 
     def test_the_openapi_document_lists_the_endpoints(self) -> None:
         paths = self.get("/api/v1/openapi.json").json()["paths"]
-        self.assertLessEqual({"/api/v1/auth/token", "/api/v1/kelurahan", "/api/v1/opd", "/api/v1/employees"}, set(paths))
+        self.assertLessEqual(
+            {"/api/v1/auth/token", "/api/v1/kelurahan", "/api/v1/opd", "/api/v1/employees"}, set(paths)
+        )

@@ -109,13 +109,17 @@ class TwoFactorTests(CastMixin, TestCase):
     def test_a_right_code_opens_the_way_and_a_wrong_one_does_not(self) -> None:
         self.password_login(self.mayor)
         device = TOTPDevice.objects.get(user=self.mayor)
-        wrong = self.client.post(reverse("organisation:otp_verify"), {"token": "000000" if current_code(device) != "000000" else "111111"})
+        wrong = self.client.post(
+            reverse("organisation:otp_verify"), {"token": "000000" if current_code(device) != "000000" else "111111"}
+        )
         self.assertContains(wrong, "Kode salah")
         device.refresh_from_db()
         device.throttling_failure_count = 0
         device.throttling_failure_timestamp = None
         device.save()
-        ok = self.client.post(reverse("organisation:otp_verify") + "?next=/organisasi/pegawai/", {"token": current_code(device)})
+        ok = self.client.post(
+            reverse("organisation:otp_verify") + "?next=/organisasi/pegawai/", {"token": current_code(device)}
+        )
         self.assertRedirects(ok, reverse("organisation:employee_list"))
         self.assertEqual(self.client.get(reverse("organisation:employee_list")).status_code, 200)
 

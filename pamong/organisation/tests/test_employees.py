@@ -20,8 +20,13 @@ class EmployeeFormTests(CastMixin, TestCase):
 
     def post_new(self, user, **overrides):
         data = {
-            "identity_number": "19900115 201501 2 007", "name": "Maria Ndun", "status": "aktif",
-            "opd": self.health.pk, "rank": "III/a", "education": "s1", "phone": "+62 812 3456 7890",
+            "identity_number": "19900115 201501 2 007",
+            "name": "Maria Ndun",
+            "status": "aktif",
+            "opd": self.health.pk,
+            "rank": "III/a",
+            "education": "s1",
+            "phone": "+62 812 3456 7890",
         }
         data.update(overrides)
         return self.client_for(user).post(reverse("organisation:employee_create"), data)
@@ -61,7 +66,9 @@ class EmployeeFormTests(CastMixin, TestCase):
     def test_an_opd_head_editing_another_opds_employee_gets_404_and_nothing_changes(self) -> None:
         teacher = self.teacher
         url = reverse("organisation:employee_edit", args=[teacher.pk])
-        response = self.client_for(self.health_head).post(url, {"name": "Diubah", "opd": self.health.pk, "status": "aktif"})
+        response = self.client_for(self.health_head).post(
+            url, {"name": "Diubah", "opd": self.health.pk, "status": "aktif"}
+        )
         self.assertEqual(response.status_code, 404)
         teacher.refresh_from_db()
         self.assertEqual((teacher.name, teacher.opd_id), ("Guru Dindik", self.schools.pk))
@@ -97,8 +104,13 @@ class EmployeeServiceTests(CastMixin, TestCase):
     def test_a_structural_post_cannot_have_two_active_holders(self) -> None:
         with self.assertRaises(ValidationError) as error:
             services.create_employee(
-                identity_number=make_nip(sex=Sex.FEMALE), by=self.bkpsdm, name="Calon Kadis", opd=self.health,
-                position=self.health_head_post, rank="IV/a", status="aktif",
+                identity_number=make_nip(sex=Sex.FEMALE),
+                by=self.bkpsdm,
+                name="Calon Kadis",
+                opd=self.health,
+                position=self.health_head_post,
+                rank="IV/a",
+                status="aktif",
             )
         self.assertIn("sudah dijabat oleh Kepala Dinkes", error.exception.message_dict["position"][0])
         self.assertFalse(Employee.objects.filter(name="Calon Kadis").exists())

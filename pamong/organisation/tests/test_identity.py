@@ -58,7 +58,9 @@ def test_the_separators_people_type_are_ignored(case: tuple[str, dt.date, dt.dat
 
 
 @given(nips(), st.sampled_from("03456789"))
-def test_a_sex_digit_other_than_1_or_2_is_named_in_the_error(case: tuple[str, dt.date, dt.date, Sex, int], digit: str) -> None:
+def test_a_sex_digit_other_than_1_or_2_is_named_in_the_error(
+    case: tuple[str, dt.date, dt.date, Sex, int], digit: str
+) -> None:
     number = case[0][:14] + digit + case[0][15:]
     with pytest.raises(ValidationError) as error:
         parse_identity_number(number, today=TODAY)
@@ -84,7 +86,7 @@ def test_any_text_either_parses_or_raises_a_validation_error(text: str) -> None:
 
 @given(st.integers(13, 20) | st.integers(30, 99) | st.just(0))
 def test_digits_13_14_that_are_neither_a_month_nor_a_pppk_code_are_rejected(code: int) -> None:
-    number = f"19860926" f"2015{code:02d}" "1001"
+    number = f"198609262015{code:02d}1001"
     with pytest.raises(ValidationError) as error:
         parse_identity_number(number, today=TODAY)
     assert "Digit 13–14" in error.value.messages[0]
@@ -119,7 +121,11 @@ def test_each_wrong_part_gets_its_own_indonesian_message(text: str, fragment: st
     assert fragment in error.value.messages[0]
 
 
-@given(st.integers(1990, 2026), st.integers(1, 99999), st.sampled_from(["PTT-{y}-{s:05d}", "ptt{y}{s:05d}", "PTT {y} {s:05d}"]))
+@given(
+    st.integers(1990, 2026),
+    st.integers(1, 99999),
+    st.sampled_from(["PTT-{y}-{s:05d}", "ptt{y}{s:05d}", "PTT {y} {s:05d}"]),
+)
 def test_ptt_numbers_are_canonicalised(year: int, serial: int, shape: str) -> None:
     parsed = parse_identity_number(shape.format(y=year, s=serial), today=TODAY)
     assert parsed.kind is IdentityKind.PTT
