@@ -61,7 +61,7 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         try:
             result = load(path).run()
-        except Exception:  # noqa: BLE001 - report every crash, then carry on with the others
+        except Exception:  # report every crash, then carry on with the other benchmarks
             traceback.print_exc()
             crashed.append(name)
             continue

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -279,6 +280,9 @@ class Employee(models.Model):
         verbose_name_plural = _("pegawai")
         indexes = [
             models.Index(fields=["opd", "name"], name="employee_opd_name"),
+            # The employee list is ordered by (name, id) for every role; without this index the
+            # database sorts the whole workforce to show 50 rows.
+            models.Index(fields=["name", "id"], name="employee_name_id"),
             models.Index(fields=["kind", "status"], name="employee_kind_status"),
         ]
         constraints = [
@@ -335,7 +339,7 @@ class Role(models.TextChoices):
     BAPPEDA = "bappeda", _("Bappeda")
     KEPALA_OPD = "kepala_opd", _("Kepala OPD")
     OPERATOR_OPD = "operator_opd", _("Operator OPD")
-    PEGAWAI = "pegawai", _("Pegawai")
+    PEGAWAI = "pegawai", pgettext_lazy("role", "Pegawai")
     SAKSI = "saksi", _("Saksi")
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user
@@ -71,7 +71,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if services.requires_two_factor(user):
                 has_device = any(devices_for_user(user, confirmed=True))
                 target = "organisation:otp_verify" if has_device else "organisation:otp_enrol"
-                return HttpResponseRedirect(f"{reverse(target)}?next={_next_url(request)}")
+                return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': _next_url(request)})}")
             return HttpResponseRedirect(_next_url(request))
     return render(request, "organisation/login.html", {"form": form, "next": request.GET.get("next", "")})
 

@@ -134,6 +134,16 @@ class TwoFactorTests(CastMixin, TestCase):
         device.refresh_from_db()
         self.assertTrue(device.confirmed)
 
+    def test_the_page_asked_for_survives_the_second_factor_whole(self) -> None:
+        wanted = "/organisasi/pegawai/?q=ani&kind=pns"
+        response = self.client.post(
+            reverse("organisation:login") + "?next=" + wanted.replace("?", "%3F").replace("&", "%26"),
+            {"username": self.mayor.username, "password": PASSWORD, "next": wanted},
+        )
+        device = TOTPDevice.objects.get(user=self.mayor)
+        verify = self.client.post(response["Location"], {"token": current_code(device)})
+        self.assertRedirects(verify, wanted, fetch_redirect_response=False)
+
     def test_an_operator_needs_no_second_factor(self) -> None:
         self.assertRedirects(self.password_login(self.health_operator), reverse("core:home"))
 
