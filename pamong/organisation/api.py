@@ -1,9 +1,8 @@
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _

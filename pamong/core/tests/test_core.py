@@ -99,7 +99,11 @@ def test_the_business_date_follows_configuration() -> None:
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -136,6 +140,8 @@ def test_the_english_catalog_has_no_untranslated_or_fuzzy_entry() -> None:
     catalog = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
     result = subprocess.run(
         [sys.executable, str(ROOT / "locale" / "check_translations.py"), str(catalog)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout

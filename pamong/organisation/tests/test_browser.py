@@ -229,7 +229,7 @@ def test_sekda_enrols_totp_and_reaches_employee_list(live_server: object, city: 
 
     _log_in(phone, base, "/organisasi/pegawai/", sekda.identity_number)
     assert "/masuk/otp/daftar/" in page.url
-    assert "next=/organisasi/pegawai/" in page.url
+    assert "next=%2Forganisasi%2Fpegawai%2F" in page.url
     _no_horizontal_scroll(page)
 
     # Nothing else is reachable before the second factor.

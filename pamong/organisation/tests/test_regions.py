@@ -45,7 +45,9 @@ def test_a_kelurahan_outside_its_kecamatan_is_refused_and_nothing_is_saved(tmp_p
         "53.71.01,Alak,53.71.01.1001,Namosain\n53.71.01,Alak,53.71.02.1001,Salah\n",
         encoding="utf-8",
     )
-    with pytest.raises(CommandError, match=re.escape("Baris 3: kode kelurahan 53.71.02.1001 tidak berada di kecamatan 53.71.01")):
+    with pytest.raises(
+        CommandError, match=re.escape("Baris 3: kode kelurahan 53.71.02.1001 tidak berada di kecamatan 53.71.01")
+    ):
         call_command("import_regions", str(tmp_path), stdout=StringIO())
     assert not Kelurahan.objects.exists() and not Kecamatan.objects.exists()
 
