@@ -43,6 +43,14 @@ def opds_for_employee_filter(user: object) -> QuerySet[OPD]:
     return OPD.objects.filter(pk__in=ids)
 
 
+def sees_several_opds(user: object) -> bool:
+    """Whether the employee list spans more than one OPD for this user (answered without a query)."""
+    if not _is_staff_user(user):
+        return False
+    assert isinstance(user, User)
+    return user.has_role(*CITYWIDE_PEOPLE_ROLES) or len(user.opd_ids_for(OPD_SCOPED_ROLES)) > 1
+
+
 def get_employee_for(user: object, pk: int) -> Employee:
     """The employee, or 404 both when it does not exist and when the user may not see it."""
     try:

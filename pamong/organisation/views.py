@@ -170,6 +170,8 @@ def employee_list(request: PamongRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "can_edit": queries.can_edit_people(request.user),
+        # An operator of one OPD has nothing to choose; the select only takes room on a phone.
+        "several_opds": queries.sees_several_opds(request.user),
     }
     template = "organisation/employee_list.html#results" if request.htmx else "organisation/employee_list.html"
     return render(request, template, context)

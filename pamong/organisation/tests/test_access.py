@@ -48,6 +48,11 @@ class EmployeeListAccessTests(CastMixin, TestCase):
     def test_a_witness_sees_no_employees(self) -> None:
         self.assertEqual(self.names_seen_by(self.witness), set())
 
+    def test_the_opd_filter_is_offered_only_to_those_who_see_several_opds(self) -> None:
+        url = reverse("organisation:employee_list")
+        self.assertContains(self.client_for(self.bkpsdm).get(url), 'name="opd"')
+        self.assertNotContains(self.client_for(self.health_operator).get(url), 'name="opd"')
+
     def test_the_list_runs_the_same_number_of_queries_for_few_and_many_rows(self) -> None:
         client = self.client_for(self.bkpsdm)
         url = reverse("organisation:employee_list")
