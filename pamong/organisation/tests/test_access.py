@@ -151,3 +151,25 @@ class EmployeeDetailAccessTests(CastMixin, TestCase):
         for name in ("organisation:opd_list", "organisation:region_list"):
             with self.subTest(page=name):
                 self.assertEqual(self.client_for(None).get(reverse(name)).status_code, 200)
+
+
+class AnonymousVisitorTests(CastMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.build_cast()
+
+    def test_every_staff_page_sends_an_anonymous_visitor_to_login(self) -> None:
+        pk = self.clerk.employee.pk
+        for url in (
+            reverse("organisation:employee_list"),
+            reverse("organisation:employee_create"),
+            reverse("organisation:employee_detail", args=[pk]),
+            reverse("organisation:employee_edit", args=[pk]),
+            reverse("organisation:password_change"),
+            reverse("organisation:otp_verify"),
+            reverse("organisation:otp_enrol"),
+        ):
+            with self.subTest(url=url):
+                response = self.client_for(None).get(url)
+                self.assertEqual(response.status_code, 302)
+                self.assertTrue(response["Location"].startswith(reverse("organisation:login")))
