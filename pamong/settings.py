@@ -262,6 +262,11 @@ PAMONG_DATA_DIR = Path(env("PAMONG_DATA_DIR", str(BASE_DIR.parent / "shared" / "
 # The demo runs on a business date (e.g. 2024-10-17) for "today" in the modules; security
 # (sessions, one-time codes, tokens, audit times) always follows the real clock.
 PAMONG_BUSINESS_DATE = env("PAMONG_BUSINESS_DATE")
+# The transparency ledger: the origin line of its checkpoints, and the Ed25519 signing key, which
+# lives outside the database (generated on first use, mode 0600). Back it up; losing it means
+# future checkpoints are signed by a new key (old ones stay verifiable with the published one).
+PAMONG_LEDGER_ORIGIN = env("PAMONG_LEDGER_ORIGIN", "pamong.kupang.go.id/ledger")
+PAMONG_LEDGER_KEY_FILE = Path(env("PAMONG_LEDGER_KEY_FILE", str(VAR_DIR / "keys" / "ledger-ed25519.pem")))
 PAMONG_DEMO_PASSWORD = "kupang-demo-2024" if DEMO_MODE else ""
 PAMONG_API_RATE_ANON = env("PAMONG_API_RATE_ANON", "60/min")
 PAMONG_API_RATE_AUTH_TOKEN = env("PAMONG_API_RATE_AUTH_TOKEN", "10/min")
