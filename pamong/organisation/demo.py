@@ -31,6 +31,8 @@ from django.utils.text import slugify
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
+from pamong.core import ledger
+from pamong.core.demo import cosign_as_demo_witnesses, register_demo_witnesses
 from pamong.organisation import services
 from pamong.organisation.identity import Sex, compose_ni_pppk, compose_nip, compose_ptt
 from pamong.organisation.models import (
@@ -1955,6 +1957,9 @@ class _Builder:
             account(Role.SAKSI, "", witness, body)
 
         RoleGrant.objects.bulk_create(grants)
+        ledger.append_entries([ledger.Act("organisation.role_granted", g) for g in grants], by=None)
+        register_demo_witnesses()
+        cosign_as_demo_witnesses()
         self.summary.role_grants = len(grants)
         self.summary.users += 1 + len(WITNESS_ACCOUNTS)
 
@@ -1996,6 +2001,8 @@ def reset_demo_city() -> dict[str, int]:
     """Delete what the demo city builds (accounts except superusers, roles, people, posts, units,
     agencies). Areas and the Pemda stay. Returns how many rows of each went."""
     counts: dict[str, int] = {}
+    # The demo's ledger records the demo's grants; a rebuilt city starts a new ledger.
+    ledger.reset_for_demo()
     with disable_auditlog():
         counts["role_grants"] = RoleGrant.objects.all().delete()[0]
         counts["users"] = User.objects.filter(is_superuser=False).delete()[1].get(User._meta.label, 0)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pamong.core import ledger
 from pamong.organisation.identity import parse_identity_number
 from pamong.organisation.models import (
     OPD,
@@ -146,9 +147,12 @@ def grant_role(user: User, role: str, *, opd: OPD | None = None, witness_body: s
     if role == Role.PEGAWAI:
         raise ValidationError(_("Peran Pegawai mengikuti data kepegawaian; tidak diberikan terpisah."))
     with set_actor(by):
-        grant, _created = RoleGrant.objects.get_or_create(
+        grant, created = RoleGrant.objects.get_or_create(
             user=user, role=role, opd=opd, defaults={"witness_body": witness_body}
         )
+    if created:
+        # Who holds which authority, and since when, must stay provable.
+        ledger.append_entry("organisation.role_granted", grant, by=by)
     user.forget_roles()
     return grant
 
