@@ -55,9 +55,17 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 
 class RoleGrantInline(admin.TabularInline):
+    """Read-only: a grant is a ledger entry, made only through services.grant_role
+    (``manage.py grant_role``), never edited in place."""
+
     model = RoleGrant
     extra = 0
-    raw_id_fields = ["opd"]
+    can_delete = False
+    readonly_fields = ["role", "opd", "witness_body", "granted_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(User)

@@ -408,9 +408,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 class RoleGrant(models.Model):
     """A role given to a user, scoped to one OPD where the role is per-OPD."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    # PROTECT: a grant is a ledger entry, so its user and OPD are deactivated, never deleted.
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants")
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
-    opd = models.ForeignKey(OPD, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("OPD"))
+    opd = models.ForeignKey(OPD, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("OPD"))
     witness_body = models.CharField(
         _("lembaga saksi"), max_length=100, blank=True, help_text=_("Untuk peran Saksi: KPU, Bawaslu, …")
     )

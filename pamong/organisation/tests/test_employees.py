@@ -1,6 +1,7 @@
 """Registering and changing employees: the rules, the Indonesian messages, and nothing half-saved."""
 
 import datetime as dt
+from io import StringIO
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
@@ -138,3 +139,27 @@ class EmployeeServiceTests(CastMixin, TestCase):
 
         with self.assertRaises(IntegrityError), transaction.atomic():
             Position.objects.create(opd=self.health, name="Salah", level="pengawas", grade="II.a")
+
+
+class GrantRoleTests(CastMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.build_cast()
+
+    def test_a_grant_is_recorded_in_the_ledger_and_given_once(self) -> None:
+        from django.core.management import call_command
+
+        from pamong.core.models import LedgerEntry
+
+        call_command("grant_role", self.clerk.username, "operator_opd", "--opd", "dinkes", stdout=StringIO())
+        call_command("grant_role", self.clerk.username, "operator_opd", "--opd", "dinkes", stdout=StringIO())
+        grant = self.clerk.role_grants.get(role="operator_opd")
+        entries = LedgerEntry.objects.filter(kind="organisation.role_granted", subject_id=str(grant.pk))
+        self.assertEqual(entries.count(), 1)
+        self.assertEqual(entries.get().payload["role"], "operator_opd")
+
+    def test_an_opd_role_without_an_opd_is_refused(self) -> None:
+        from django.core.management import CommandError, call_command
+
+        with self.assertRaisesMessage(CommandError, "sebutkan --opd"):
+            call_command("grant_role", self.clerk.username, "kepala_opd", stdout=StringIO())
