@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 
 from pamong.organisation.models import OPD, Employee, Kecamatan, Kelurahan, Pemda, Position, RoleGrant, Unit, User
 
@@ -61,10 +62,10 @@ class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
     extra = 0
     can_delete = False
-    readonly_fields = ["role", "opd", "witness_body", "granted_at"]
-    fields = readonly_fields
+    readonly_fields = ("role", "opd", "witness_body", "granted_at")
+    fields = ("role", "opd", "witness_body", "granted_at")
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         return False
 
 
