@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from pamong.core.api import router as ledger_router
 from pamong.organisation.api import router as organisation_router
 
 api = NinjaAPI(
@@ -59,3 +60,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", organisation_router)
+api.add_router("/ledger/", ledger_router)

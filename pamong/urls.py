@@ -9,6 +9,8 @@ from pamong.core.views import healthz
 # The admin has no login page of its own: everyone goes through Pamong's login and second factor.
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 
+handler403 = "pamong.core.views.permission_denied"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -15,4 +15,9 @@ class CoreConfig(AppConfig):
             label=_("Pendaftaran saksi checkpoint"),
             model="core.Witness",
             payload=ledger._witness_payload,
+            describe=lambda p: [
+                (_("Lembaga"), p["body"]),
+                (_("Nama kunci"), p["name"]),
+                (_("Kunci verifikasi"), p["verifier_key"]),
+            ],
         )

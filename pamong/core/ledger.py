@@ -34,7 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pamong.core import merkle, notes
+from pamong.core import merkle, notes, receipts
 from pamong.core.models import Checkpoint, Cosignature, LedgerEntry, LedgerHead, LedgerKey, LedgerNode, Witness
 
 LEAF_VERSION = 1
@@ -56,15 +56,23 @@ class LedgerKind:
     model: str  # "app_label.ModelName"
     payload: Callable[[Any], dict[str, Any]]
     public: bool = True
+    # For people reading a public entry: (label, value) rows in words, from the stored payload.
+    describe: Callable[[dict[str, Any]], list[tuple[Any, Any]]] | None = None
 
 
 _KINDS: dict[str, LedgerKind] = {}
 
 
 def register_kind(
-    code: str, *, label: Any, model: str, payload: Callable[[Any], dict[str, Any]], public: bool = True
+    code: str,
+    *,
+    label: Any,
+    model: str,
+    payload: Callable[[Any], dict[str, Any]],
+    public: bool = True,
+    describe: Callable[[dict[str, Any]], list[tuple[Any, Any]]] | None = None,
 ) -> None:
-    _KINDS[code] = LedgerKind(code=code, label=label, model=model, payload=payload, public=public)
+    _KINDS[code] = LedgerKind(code=code, label=label, model=model, payload=payload, public=public, describe=describe)
 
 
 def kind_of(code: str) -> LedgerKind | None:
@@ -106,17 +114,13 @@ def leaf_input_for(
     )
 
 
-def receipt_code_for(leaf: bytes, index: int) -> str:
-    digest = hashlib.sha256(b"pamong-receipt\x00" + leaf + index.to_bytes(8, "big")).digest()
-    return base64.b32encode(digest[:10]).decode()
+# One formula for the code, shared with the offline checker.
+receipt_code_for = receipts.receipt_code
+format_receipt_code = receipts.format_code
 
 
 def normalise_receipt_code(text: str) -> str:
     return "".join(ch for ch in (text or "").upper() if ch.isalnum())
-
-
-def format_receipt_code(code: str) -> str:
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def subject_ref(subject: models.Model) -> tuple[str, str]:
@@ -464,7 +468,10 @@ def add_cosignature(checkpoint: Checkpoint, line: str) -> Cosignature:
             _("Tanda tangan saksi %(name)s tidak cocok dengan checkpoint berukuran %(size)d.")
             % {"name": name, "size": checkpoint.size}
         ) from None
-    signed_at = dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
+    try:
+        signed_at = dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        raise ValidationError(_("Waktu tanda tangan saksi di luar jangkauan.")) from None
     if signed_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError(_("Waktu tanda tangan saksi ada di masa depan."))
     existing = Cosignature.objects.filter(checkpoint=checkpoint, witness=witness).first()

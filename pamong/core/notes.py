@@ -46,12 +46,15 @@ def verifier_key(name: str, public_key: bytes, kind: int = ED25519) -> str:
 
 def parse_verifier_key(text: str) -> tuple[str, int, bytes]:
     try:
-        name, hex_id, encoded = text.strip().split("+")
+        # Only the first two '+' separate fields: base64 itself may contain '+'.
+        name, hex_id, encoded = text.strip().split("+", 2)
         raw = base64.b64decode(encoded, validate=True)
     except (ValueError, binascii.Error):
         raise NoteError("a verifier key is NAME+KEYID+BASE64") from None
+    if len(raw) != 33:
+        raise NoteError("only Ed25519 verifier keys are supported")
     kind, public_key = raw[0], raw[1:]
-    if kind not in {ED25519, COSIGNATURE_V1} or len(public_key) != 32:
+    if kind not in {ED25519, COSIGNATURE_V1}:
         raise NoteError("only Ed25519 verifier keys are supported")
     if key_id(name, public_key, kind).hex() != hex_id:
         raise NoteError("the verifier key's ID does not match its name and key")
@@ -77,7 +80,7 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if len(lines) < 4 or lines[-1] != "":
         raise NoteError("a checkpoint is three lines, each ending in a newline")
     origin, size_line, root_line = lines[0], lines[1], lines[2]
-    if not origin or not size_line.isdigit() or (size_line != "0" and size_line.startswith("0")):
+    if not origin or not (size_line.isascii() and size_line.isdigit()) or (size_line != "0" and size_line.startswith("0")):
         raise NoteError("the checkpoint's origin or size line is malformed")
     try:
         root = base64.b64decode(root_line, validate=True)

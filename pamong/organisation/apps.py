@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -22,9 +24,26 @@ class OrganisationConfig(AppConfig):
                 "granted_at": ledger.format_time(grant.granted_at),
             }
 
+        def describe_grant(payload: dict[str, Any]) -> list[tuple[Any, Any]]:
+            from pamong.organisation.models import OPD, Role, User
+
+            user = User.objects.filter(pk=payload["user_id"]).only("full_name").first()
+            opd = OPD.objects.filter(pk=payload["opd_id"]).only("name").first() if payload["opd_id"] else None
+            rows: list[tuple[Any, Any]] = [
+                (_("Peran"), Role(payload["role"]).label if payload["role"] in Role.values else payload["role"]),
+                (_("Diberikan kepada"), user.full_name if user else f"#{payload['user_id']}"),
+            ]
+            if opd is not None:
+                rows.append((_("OPD"), opd.name))
+            if payload["witness_body"]:
+                rows.append((_("Lembaga saksi"), payload["witness_body"]))
+            rows.append((_("Waktu pemberian (UTC)"), payload["granted_at"]))
+            return rows
+
         ledger.register_kind(
             "organisation.role_granted",
             label=_("Pemberian peran"),
             model="organisation.RoleGrant",
             payload=grant_payload,
+            describe=describe_grant,
         )
