@@ -80,7 +80,11 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if len(lines) < 4 or lines[-1] != "":
         raise NoteError("a checkpoint is three lines, each ending in a newline")
     origin, size_line, root_line = lines[0], lines[1], lines[2]
-    if not origin or not (size_line.isascii() and size_line.isdigit()) or (size_line != "0" and size_line.startswith("0")):
+    if (
+        not origin
+        or not (size_line.isascii() and size_line.isdigit())
+        or (size_line != "0" and size_line.startswith("0"))
+    ):
         raise NoteError("the checkpoint's origin or size line is malformed")
     try:
         root = base64.b64decode(root_line, validate=True)
