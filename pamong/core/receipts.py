@@ -375,4 +375,3 @@ def _content_hash(payload: Any) -> str | None:
         return hashlib.sha256(rfc8785.dumps(payload)).hexdigest()
     except (TypeError, ValueError):
         return None
-
