@@ -7,71 +7,20 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 
+# The browser and phone fixtures come from pamong/conftest.py.
+from pamong.core.browser import Phone, no_horizontal_scroll, sync_api
 from pamong.organisation import services
 from pamong.organisation.identity import Sex, compose_nip, format_identity_number
 from pamong.organisation.models import OPD, Employee, Role, User
 
-# Playwright's sync API runs an asyncio loop in this thread; the ORM calls made by the test body
-# are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright import sync_api
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-PHONE = {"width": 360, "height": 740}
 PASSWORD = "tenun-ikat-sabu-2024"
 
 # No skip when Chromium is missing: `make test` installs it, and a silent skip would hide a failure.
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[sync_api.Browser]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@dataclass
-class Phone:
-    page: sync_api.Page
-    console_errors: list[str]
-    failed_requests: list[str]
-
-    @property
-    def csp_violations(self) -> list[str]:
-        return [text for text in self.console_errors if "content security policy" in text.lower()]
-
-
-@pytest.fixture
-def phone(browser: sync_api.Browser) -> Iterator[Phone]:
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="id-ID")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    messages: list[str] = []
-    page.on("console", lambda msg: messages.append(msg.text) if msg.type in {"error", "warning"} else None)
-    page.on("pageerror", lambda exc: messages.append(f"pageerror: {exc}"))
-    failed: list[str] = []
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    page.on("requestfailed", lambda r: failed.append(f"{r.failure} {r.url}"))
-    yield Phone(page=page, console_errors=messages, failed_requests=failed)
-    context.close()
 
 
 @dataclass
@@ -153,11 +102,6 @@ def _is_htmx_list_response(response: sync_api.Response) -> bool:
     return "/organisasi/pegawai/" in response.url and response.request.headers.get("hx-request") == "true"
 
 
-def _no_horizontal_scroll(page: sync_api.Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"page is {width}px wide on a {PHONE['width']}px screen ({page.url})"
-
-
 def test_operator_logs_in_switches_to_english_and_filters_own_opd(
     live_server: object, city: City, phone: Phone
 ) -> None:
@@ -169,7 +113,7 @@ def test_operator_logs_in_switches_to_english_and_filters_own_opd(
     assert page.url == base + "/"
     assert page.locator("html").get_attribute("lang") == "id"
     sync_api.expect(page.get_by_role("link", name="Daftar pegawai")).to_be_visible()
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
 
     # The language switch in the header (a form button, so it works without JavaScript).
     with page.expect_navigation():
@@ -177,7 +121,7 @@ def test_operator_logs_in_switches_to_english_and_filters_own_opd(
     assert page.url == base + "/"
     sync_api.expect(page.locator("html")).to_have_attribute("lang", "en")
     sync_api.expect(page.locator("header button[name=language][value=id]")).to_be_visible()
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     # A string Django itself translates, independent of Pamong's own English catalogue.
     page.goto(base + "/akun/kata-sandi/")
     sync_api.expect(page.locator("label[for=id_old_password]")).to_have_text("Old password")
@@ -188,7 +132,7 @@ def test_operator_logs_in_switches_to_english_and_filters_own_opd(
     sync_api.expect(results).to_contain_text(city.operator.name)
     sync_api.expect(results).to_contain_text(city.nurse.name)
     sync_api.expect(results).not_to_contain_text(city.planner.name)
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
 
     # htmx replaces #results in place: a marker on window survives only if there was no reload.
     page.evaluate("window.__pamongNoReload = true")
@@ -198,7 +142,7 @@ def test_operator_logs_in_switches_to_english_and_filters_own_opd(
     sync_api.expect(results).not_to_contain_text(city.operator.name)
     assert page.evaluate("window.__pamongNoReload === true"), "the search reloaded the whole page"
     assert "q=bunga" in page.url  # hx-push-url keeps the filtered list linkable
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
 
     # The other OPD's employee stays out of reach even when searched for by name.
     with page.expect_response(_is_htmx_list_response):
@@ -230,7 +174,7 @@ def test_sekda_enrols_totp_and_reaches_employee_list(live_server: object, city: 
     _log_in(phone, base, "/organisasi/pegawai/", sekda.identity_number)
     assert "/masuk/otp/daftar/" in page.url
     assert "next=%2Forganisasi%2Fpegawai%2F" in page.url
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
 
     # Nothing else is reachable before the second factor.
     page.goto(base + "/organisasi/pegawai/")
@@ -248,6 +192,6 @@ def test_sekda_enrols_totp_and_reaches_employee_list(live_server: object, city: 
     # Sekda sees the whole city.
     for employee in (city.operator, city.nurse, city.planner, sekda):
         sync_api.expect(results).to_contain_text(employee.name)
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     assert phone.csp_violations == []
     assert phone.failed_requests == []  # the stylesheets and htmx came from WhiteNoise

@@ -1,0 +1,44 @@
+"""Support for the browser tests: Debian's Chromium driven by Playwright on a phone-sized screen.
+
+The fixtures (``browser``, ``phone``) live in pamong/conftest.py; tests import the helpers here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+# Playwright's sync API runs an asyncio loop in the test thread; the ORM calls made by the test
+# body are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright import sync_api
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium tries to reach the internet at every start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 360, "height": 740}
+
+
+@dataclass
+class Phone:
+    page: sync_api.Page
+    console_errors: list[str]
+    failed_requests: list[str]
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return [text for text in self.console_errors if "content security policy" in text.lower()]
+
+
+def no_horizontal_scroll(page: sync_api.Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"page is {width}px wide on a {PHONE['width']}px screen ({page.url})"
