@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, Max, QuerySet
 
 from pamong.core import ledger, notes
-from pamong.core.models import Checkpoint, Cosignature, LedgerEntry, LedgerKey, Witness
+from pamong.core.models import Checkpoint, Cosignature, LedgerEntry, Witness
 
 RECENT_ENTRIES = 20
 # Sizes and indices beyond a signed 64-bit integer cannot exist; asking the database would overflow.
@@ -104,8 +104,9 @@ def witness_bodies(names: list[str]) -> dict[str, str]:
 
 
 def published_log_keys() -> set[str]:
-    """Every key the Pemda has signed checkpoints with, as verifier keys."""
-    return {notes.verifier_key(k.name, bytes(k.public_key)) for k in LedgerKey.objects.all()}
+    """The Pemda keys whose checkpoints count (current and earlier published ones), as verifier keys.
+    Never the keys stored in the database: those could have been put there by whoever rewrote it."""
+    return {notes.verifier_key(name, public_key) for name, public_key in ledger.trusted_log_keys()}
 
 
 def trusted_key_for(doc: Any) -> str:
