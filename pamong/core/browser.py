@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-PHONE = {"width": 360, "height": 740}
+PHONE: sync_api.ViewportSize = {"width": 360, "height": 740}
 
 
 @dataclass
