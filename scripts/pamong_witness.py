@@ -112,7 +112,7 @@ def keygen(name: str, out: Path, say: Callable[[str], None] = print) -> int:
     say(f"Kunci rahasia disimpan di {out} (hanya bisa dibaca pemiliknya; buat salinan cadangan yang aman).")
     say("Serahkan kunci verifikasi ini kepada Pemda untuk didaftarkan sebagai saksi:")
     say(vkey)
-    say(f'(Di server: python manage.py ledger_witness add "Nama Lembaga" {vkey})')
+    say(f'Di server Pemda: python manage.py ledger_witness add "Nama Lembaga" {vkey}')
     return OK
 
 
