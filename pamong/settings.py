@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ninja",
     "pamong.core",
     "pamong.organisation",
+    "pamong.neutrality",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("pamong.organisation.urls")),
+    path("deklarasi/", include("pamong.neutrality.urls")),
     path("", include("pamong.core.urls")),
 ]

@@ -129,3 +129,21 @@ class Cosignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.witness} @ {self.checkpoint.size}"
+
+
+class Notification(models.Model):
+    """A message for one user inside Pamong (reminders, decisions); mail goes out beside it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("judul"), max_length=200)
+    body = models.TextField(_("isi"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
