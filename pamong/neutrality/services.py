@@ -114,7 +114,8 @@ def capacity_for(campaign: Campaign, user: User) -> tuple[str, str]:
     if not queries.eligible_employees(campaign).filter(pk=employee.pk).exists():
         raise ValidationError(
             _(
-                "Anda tidak termasuk pegawai yang wajib menandatangani deklarasi ini (status atau OPD Anda tidak termasuk)."
+                "Anda tidak termasuk pegawai yang wajib menandatangani deklarasi ini "
+                "(status atau OPD Anda tidak termasuk)."
             )
         )
     return Signature.Capacity.PEGAWAI, ""
@@ -153,7 +154,8 @@ def sign_declaration(campaign: Campaign, *, by: User, text_sha256: str, drawing:
     if text_sha256 != campaign.text_sha256:
         raise ValidationError(
             _(
-                "Teks yang Anda baca bukan teks deklarasi yang berlaku. Muat ulang halaman, baca teksnya, lalu tanda tangani."
+                "Teks yang Anda baca bukan teks deklarasi yang berlaku. "
+                "Muat ulang halaman, baca teksnya, lalu tanda tangani."
             )
         )
     capacity, witness_body = capacity_for(campaign, by)
