@@ -39,7 +39,7 @@ def eligible_employees(campaign: Campaign) -> QuerySet[Employee]:
     return rows
 
 
-def signed_employee_ids(campaign: Campaign) -> QuerySet[Signature, dict[str, Any]]:
+def signed_employee_ids(campaign: Campaign) -> QuerySet[Signature, Any]:
     return Signature.objects.filter(campaign=campaign, employee__isnull=False).values("employee_id")
 
 
