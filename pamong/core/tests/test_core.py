@@ -145,3 +145,12 @@ def test_the_english_catalog_has_no_untranslated_or_fuzzy_entry() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_passwords_are_hashed_with_argon2id_at_the_owasp_parameters() -> None:
+    from django.contrib.auth.hashers import check_password, make_password
+
+    encoded = make_password("Sasando-Kupang-77")
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert check_password("Sasando-Kupang-77", encoded)
+    assert not check_password("sasando-kupang-77", encoded)
