@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from pamong.core.api import router as ledger_router
+from pamong.neutrality.api import router as declarations_router
 from pamong.organisation.api import router as organisation_router
 
 api = NinjaAPI(
@@ -61,3 +62,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", organisation_router)
 api.add_router("/ledger/", ledger_router)
+api.add_router("/declarations/", declarations_router)

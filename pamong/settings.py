@@ -270,6 +270,8 @@ PAMONG_LEDGER_ORIGIN = env("PAMONG_LEDGER_ORIGIN", "pamong.kupang.go.id/ledger")
 PAMONG_LEDGER_KEY_FILE = Path(env("PAMONG_LEDGER_KEY_FILE", str(VAR_DIR / "keys" / "ledger-ed25519.pem")))
 # Earlier published Pemda keys (verifier keys, comma-separated) whose checkpoints still count.
 PAMONG_LEDGER_TRUSTED_KEYS = env_list("PAMONG_LEDGER_TRUSTED_KEYS")
+# The address people reach Pamong at, for links in e-mail (pages use relative links).
+PAMONG_BASE_URL = env("PAMONG_BASE_URL", "http://127.0.0.1:8000")
 PAMONG_DEMO_PASSWORD = "kupang-demo-2024" if DEMO_MODE else ""
 PAMONG_API_RATE_ANON = env("PAMONG_API_RATE_ANON", "60/min")
 PAMONG_API_RATE_AUTH_TOKEN = env("PAMONG_API_RATE_AUTH_TOKEN", "10/min")

@@ -5,10 +5,13 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -18,7 +21,8 @@ from django_ratelimit.exceptions import Ratelimited
 
 from pamong.core import ledger, merkle, queries, receipts
 from pamong.core.forms import ReceiptCodeForm, ReceiptUploadForm
-from pamong.core.models import LedgerEntry
+from pamong.core.http import PamongRequest
+from pamong.core.models import LedgerEntry, Notification
 from pamong.organisation.models import Kelurahan, Role
 
 # Anonymous, and each check costs a proof (and maybe a signature): enough for a person, not for a scraper.
@@ -53,6 +57,29 @@ def home(request: HttpRequest) -> HttpResponse:
         "data_dir": settings.PAMONG_DATA_DIR,
     }
     return render(request, "core/home.html", context)
+
+
+NOTIFICATIONS_SHOWN = 100
+
+
+@login_required
+@require_safe
+def notifications(request: PamongRequest) -> HttpResponse:
+    """The user's own notifications, newest first; opening the page marks them read."""
+    rows = list(Notification.objects.filter(user=request.user)[:NOTIFICATIONS_SHOWN])
+    unread = [n.pk for n in rows if n.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread, read_at__isnull=True).update(read_at=timezone.now())
+    items = [
+        {
+            "notification": n,
+            "unread": n.pk in unread,
+            # Only links inside Pamong: a notification never sends anyone elsewhere.
+            "url": n.url if n.url.startswith("/") and url_has_allowed_host_and_scheme(n.url, None) else "",
+        }
+        for n in rows
+    ]
+    return render(request, "core/notifications.html", {"items": items, "unread_notifications": 0})
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -34,7 +34,9 @@ class Campaign(models.Model):
     eligible_kinds = models.JSONField(_("status kepegawaian wajib"), default=list)
     eligible_opds = models.ManyToManyField(OPD, blank=True, verbose_name=_("OPD wajib (kosong = semua)"))
     witness_bodies = models.JSONField(_("lembaga saksi"), default=list)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

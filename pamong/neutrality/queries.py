@@ -121,3 +121,87 @@ def signatures_visible_to(user: object, campaign: Campaign) -> QuerySet[Signatur
 def own_signature(user: object, campaign: Campaign) -> Signature | None:
     staff = _staff(user)
     return Signature.objects.filter(campaign=campaign, signer=staff).first() if staff else None
+
+
+# --- documents and the API (read helpers) ----------------------------------------------------
+
+
+def find_campaign(pk: int) -> Campaign | None:
+    return Campaign.objects.filter(pk=pk).first()
+
+
+def official_signatures(campaign: Campaign) -> QuerySet[Signature]:
+    """The Wali Kota's, the Sekda's and the witnesses' signatures, in the order they signed."""
+    return (
+        Signature.objects.filter(campaign=campaign)
+        .exclude(capacity=Signature.Capacity.PEGAWAI)
+        .order_by("signed_at", "pk")
+    )
+
+
+def has_citywide_roster(user: object) -> bool:
+    staff = _staff(user)
+    return staff is not None and staff.has_role(*CITYWIDE_FOLLOW_UP)
+
+
+def roster_opds(user: object) -> QuerySet[OPD]:
+    """The OPD whose roster an OPD head or operator may download (citywide roles: see has_citywide_roster)."""
+    staff = _staff(user)
+    if staff is None:
+        return OPD.objects.none()
+    return OPD.objects.filter(pk__in=staff.opd_ids_for(OPD_SCOPED_ROLES)).order_by("name")
+
+
+def roster_scope(user: object, opd_id: int | None) -> OPD | None:
+    """What a roster covers: an OPD, or None for the whole city. 404 when the user may not have it.
+
+    Citywide roles get the city, or any OPD they ask for; OPD heads and operators get their own
+    OPD (asked for or not); everyone else gets nothing.
+    """
+    if has_citywide_roster(user):
+        if opd_id is None:
+            return None
+        try:
+            return OPD.objects.get(pk=opd_id)
+        except OPD.DoesNotExist:
+            raise Http404 from None
+    own = roster_opds(user)
+    found = own.filter(pk=opd_id).first() if opd_id is not None else own.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def roster_signatures(user: object, campaign: Campaign, opd: OPD | None) -> QuerySet[Signature]:
+    """The staff signatures a roster lists (by OPD, then name), within what the user may see."""
+    rows = signatures_visible_to(user, campaign).filter(employee__isnull=False)
+    if opd is not None:
+        rows = rows.filter(opd=opd)
+    return rows.only(
+        "signer_name",
+        "identity_number",
+        "employee_kind",
+        "signed_at",
+        "opd__name",
+        "opd__abbreviation",
+    ).order_by("opd__name", "signer_name", "pk")
+
+
+def unsigned_in_scope(campaign: Campaign, opd: OPD | None) -> QuerySet[Employee]:
+    """Eligible people who have not signed, in one OPD or the whole city (by OPD, then name)."""
+    rows = eligible_employees(campaign).exclude(pk__in=signed_employee_ids(campaign))
+    if opd is not None:
+        rows = rows.filter(opd=opd)
+    return (
+        rows.select_related("opd")
+        .only("name", "front_title", "back_title", "identity_number", "kind", "opd__name")
+        .order_by("opd__name", "name", "pk")
+    )
+
+
+def get_signature_for(user: object, campaign: Campaign, pk: int) -> Signature:
+    """One signature the user may see; 404 for a missing one and a forbidden one alike."""
+    found = signatures_visible_to(user, campaign).select_related("campaign").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

@@ -141,6 +141,8 @@ def sign_declaration(campaign: Campaign, *, by: User, text_sha256: str, drawing:
     existing = Signature.objects.filter(campaign=campaign, signer=by).first()
     if existing is not None:
         return existing, False
+    # The caller's copy may be stale: check against the stored campaign.
+    campaign = Campaign.objects.get(pk=campaign.pk)
     today = business_today()
     if not campaign.is_open_on(today):
         raise ValidationError(
@@ -175,6 +177,12 @@ def sign_declaration(campaign: Campaign, *, by: User, text_sha256: str, drawing:
         drawing=drawing,
         signed_at=timezone.now(),
     )
+    # The insert above holds a key-share lock on the campaign row (its foreign key), so a manager's
+    # text change either committed before this read or waits for this signature and is refused.
+    if not Campaign.objects.filter(pk=campaign.pk, text_sha256=signature.text_sha256).exists():
+        raise ValidationError(
+            _("Teks deklarasi baru saja diubah. Muat ulang halaman, baca teks barunya, lalu tanda tangani.")
+        )
     entry = ledger.append_entry("neutrality.signature", signature, by=by, role=capacity)
     signature.receipt_code = entry.receipt_code
     signature.save(update_fields=["receipt_code"])
@@ -184,7 +192,7 @@ def sign_declaration(campaign: Campaign, *, by: User, text_sha256: str, drawing:
 def signature_payload(signature: Signature) -> dict[str, Any]:
     """What the ledger vouches for: fields a signature never changes after it is made."""
     return {
-        "campaign": signature.campaign.slug if hasattr(signature, "campaign") else "",
+        "campaign": signature.campaign.slug,
         "text_sha256": signature.text_sha256,
         "capacity": signature.capacity,
         "signer_user_id": signature.signer_id,
@@ -236,7 +244,8 @@ def remind_unsigned(campaign: Campaign, opd: OPD, *, by: User, employee_ids: lis
     ) % {
         "title": campaign.title,
         "closes": formats.date_format(campaign.closes_on, "DATE_FORMAT"),
-        "url": url,
+        # Mail leaves Pamong, so its link is absolute; the in-app notification keeps the path.
+        "url": settings.PAMONG_BASE_URL.rstrip("/") + url,
     }
     Notification.objects.bulk_create([Notification(user=u, title=title, body=body, url=url) for u in users])
     mails = [

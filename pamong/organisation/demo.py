@@ -2003,6 +2003,11 @@ def reset_demo_city() -> dict[str, int]:
     counts: dict[str, int] = {}
     # The demo's ledger records the demo's grants; a rebuilt city starts a new ledger.
     ledger.reset_for_demo()
+    # Imported here for the same reason as in build_demo_city; signatures refer to people and OPD.
+    from pamong.neutrality.models import Campaign, Signature
+
+    counts["declaration_signatures"] = Signature.objects.all().delete()[0]
+    Campaign.objects.all().delete()
     with disable_auditlog():
         counts["role_grants"] = RoleGrant.objects.all().delete()[0]
         counts["users"] = User.objects.filter(is_superuser=False).delete()[1].get(User._meta.label, 0)
@@ -2036,6 +2041,10 @@ def build_demo_city(
     builder.create_people()
     user_for = builder.create_users()
     builder.create_demo_accounts(user_for)
+    # Imported here: the neutrality app builds on the organisation app, not the other way round.
+    from pamong.neutrality.demo import seed_demo_campaign
+
+    seed_demo_campaign(seed=seed, stdout=stdout, keep_unsigned=[a.username for a in builder.summary.accounts])
     builder.summary.elapsed_seconds = time.perf_counter() - started
     return builder.summary
 
