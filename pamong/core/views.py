@@ -3,7 +3,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -23,6 +22,7 @@ from pamong.core import ledger, merkle, queries, receipts
 from pamong.core.forms import ReceiptCodeForm, ReceiptUploadForm
 from pamong.core.http import PamongRequest
 from pamong.core.models import LedgerEntry, Notification
+from pamong.core.qr import qr_svg
 from pamong.organisation.models import Kelurahan, Role
 
 # Anonymous, and each check costs a proof (and maybe a signature): enough for a person, not for a scraper.
@@ -151,7 +151,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         "label": queries.kind_label(entry.kind),
         "code": formatted,
         "payload": queries.public_payload(entry),
-        "qr_svg": segno.make(page_url, error="m").svg_inline(scale=4, dark="#111", light="#fff", omitsize=True),
+        "qr_svg": qr_svg(page_url, scale=4, dark="#111", light="#fff"),
         "page_url": page_url,
     }
     try:

@@ -33,7 +33,7 @@ class Campaign(models.Model):
     # Who must sign: statuses (pns, pppk, ptt) and, when any are chosen, only these OPD.
     eligible_kinds = models.JSONField(_("status kepegawaian wajib"), default=list)
     eligible_opds = models.ManyToManyField(OPD, blank=True, verbose_name=_("OPD wajib (kosong = semua)"))
-    witness_bodies = models.JSONField(_("lembaga saksi"), default=list)
+    witness_bodies = models.JSONField(_("lembaga saksi"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

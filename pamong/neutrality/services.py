@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -130,6 +130,19 @@ def _check_drawing(drawing: str) -> str:
     return drawing
 
 
+def _share_lock_campaign(campaign: Campaign) -> None:
+    """Hold the campaign row against a text change until this signature commits.
+
+    FOR KEY SHARE conflicts with the FOR UPDATE that update_campaign takes, but not with other
+    signers, so the burst is not serialised. (The foreign key alone would not do: Django creates
+    PostgreSQL foreign keys DEFERRABLE INITIALLY DEFERRED, checked only at commit.) SQLite's
+    write lock already serialises the two.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Campaign._meta.db_table} WHERE id = %s FOR KEY SHARE", [campaign.pk])  # noqa: S608
+
+
 @transaction.atomic
 def sign_declaration(campaign: Campaign, *, by: User, text_sha256: str, drawing: str = "") -> tuple[Signature, bool]:
     """Sign for oneself. Idempotent: a second press, or a second device, returns the first signature.
@@ -138,6 +151,7 @@ def sign_declaration(campaign: Campaign, *, by: User, text_sha256: str, drawing:
     """
     # Lock the signer's own row: two requests of the same person queue here, so exactly one signs.
     User.objects.select_for_update().filter(pk=by.pk).exists()
+    _share_lock_campaign(campaign)
     existing = Signature.objects.filter(campaign=campaign, signer=by).first()
     if existing is not None:
         return existing, False
@@ -177,12 +191,6 @@ def sign_declaration(campaign: Campaign, *, by: User, text_sha256: str, drawing:
         drawing=drawing,
         signed_at=timezone.now(),
     )
-    # The insert above holds a key-share lock on the campaign row (its foreign key), so a manager's
-    # text change either committed before this read or waits for this signature and is refused.
-    if not Campaign.objects.filter(pk=campaign.pk, text_sha256=signature.text_sha256).exists():
-        raise ValidationError(
-            _("Teks deklarasi baru saja diubah. Muat ulang halaman, baca teks barunya, lalu tanda tangani.")
-        )
     entry = ledger.append_entry("neutrality.signature", signature, by=by, role=capacity)
     signature.receipt_code = entry.receipt_code
     signature.save(update_fields=["receipt_code"])

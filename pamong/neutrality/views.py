@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from pamong.core import ledger
 from pamong.core.clock import business_today
 from pamong.core.http import PamongRequest
+from pamong.core.qr import qr_svg
 from pamong.neutrality import queries, services
 from pamong.neutrality.forms import CampaignForm, RemindForm, SignForm
 from pamong.neutrality.models import Campaign, Signature
@@ -202,9 +202,7 @@ def receipt(request: PamongRequest, slug: str) -> HttpResponse:
     if code:
         verify_url = request.build_absolute_uri(reverse("core:verify", args=[code]))
         context["verify_url"] = verify_url
-        context["qr_svg"] = segno.make(verify_url, error="m").svg_inline(
-            scale=4, dark="#111", light="#fff", omitsize=True
-        )
+        context["qr_svg"] = qr_svg(verify_url, scale=4, dark="#111", light="#fff")
     return render(request, "neutrality/receipt.html", context)
 
 
@@ -259,7 +257,7 @@ def assembly(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "sign_url": sign_url,
             "short_url": sign_url.split("://", 1)[-1],
-            "qr_svg": segno.make(sign_url, error="m").svg_inline(scale=10, dark="#000", light="#fff", omitsize=True),
+            "qr_svg": qr_svg(sign_url, scale=10, dark="#000", light="#fff"),
         }
     )
     return render(request, "neutrality/assembly.html", context)

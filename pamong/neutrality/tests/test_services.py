@@ -335,11 +335,10 @@ class SigningTests(NeutralityTestCase):
         self.assertEqual(LedgerEntry.objects.get().index, 0)
 
     def test_a_signer_holding_an_older_copy_of_the_campaign_cannot_sign_a_text_changed_since(self) -> None:
-        # BUG (fails on the lead's code): sign_declaration checks the hash, and the window, against
-        # the caller's Campaign object instead of the stored row. A view loads the campaign at the
-        # start of the request; if a manager changes the text (allowed: nobody has signed yet) before
-        # the signature is written, the signature is recorded for the old text in a campaign whose
-        # text is now another one: Signature.text_sha256 != Campaign.text_sha256.
+        # A view loads the campaign at the start of the request; a manager may change the text
+        # (nobody has signed yet) before the signature is written. The hash and the window must be
+        # checked against the stored campaign, not the caller's copy, or the signature would be
+        # recorded for a text the campaign no longer has. (Failed before dba3d2b.)
         held_by_the_request = Campaign.objects.get(pk=self.campaign.pk)
         changed = services.update_campaign(self.campaign, by=self.bkpsdm, text=TEXT + "3. Teks baru.\n")
         self.assertNotEqual(changed.text_sha256, held_by_the_request.text_sha256)
@@ -372,11 +371,9 @@ class CampaignTests(NeutralityTestCase):
                 self.assertEqual(campaign.text_sha256, text_sha256(TEXT))
 
     def test_the_system_creates_a_campaign_without_a_person(self) -> None:
-        # BUG (fails on the lead's code): create_campaign(by=None) is meant for the system (the demo
-        # seeding, a management command): _check_manager lets None through and Campaign.created_by
-        # is null=True. But the field is not blank=True, so campaign.full_clean() refuses it with
-        # {"created_by": ["Field ini tidak boleh kosong."]} and no campaign can be made without a
-        # person. (update_campaign would refuse such a campaign the same way.)
+        # create_campaign(by=None) is the system's (the demo seeding, a management command): nobody
+        # is recorded as creator. (Failed before dba3d2b: created_by was not blank=True, so
+        # full_clean() refused None.)
         campaign = services.create_campaign(by=None, slug="sistem", **self.campaign_fields())
         self.assertIsNone(campaign.created_by)
         changed = services.update_campaign(campaign, by=None, title="Judul Sistem")
