@@ -163,7 +163,7 @@ def sign(request: PamongRequest, slug: str) -> HttpResponse:
         form = SignForm(request.POST)
         if form.is_valid():
             try:
-                services.sign_declaration(
+                signature, _made = services.sign_declaration(
                     campaign,
                     by=request.user,
                     text_sha256=form.cleaned_data["text_sha256"],
@@ -172,7 +172,17 @@ def sign(request: PamongRequest, slug: str) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
-                # New or repeated, the receipt page says so: "Terima kasih" and the code.
+                # New or repeated, the receipt says so: "Terima kasih" and the code. A phone running
+                # htmx gets the receipt in this same response (one round trip fewer on a slow
+                # network, one request fewer for the server at the assembly burst).
+                if request.htmx:
+                    response = render(
+                        request,
+                        "neutrality/receipt.html#receipt-card",
+                        _receipt_context(request, campaign, signature),
+                    )
+                    response["HX-Push-Url"] = reverse("neutrality:receipt", args=[campaign.slug])
+                    return response
                 return redirect("neutrality:receipt", slug=campaign.slug)
     else:
         if queries.own_signature(request.user, campaign) is not None:
@@ -197,13 +207,17 @@ def receipt(request: PamongRequest, slug: str) -> HttpResponse:
     signature = queries.own_signature(request.user, campaign)
     if signature is None:
         raise Http404
+    return render(request, "neutrality/receipt.html", _receipt_context(request, campaign, signature))
+
+
+def _receipt_context(request: HttpRequest, campaign: Campaign, signature: Signature) -> dict[str, Any]:
     code = ledger.format_receipt_code(signature.receipt_code) if signature.receipt_code else ""
     context: dict[str, Any] = {"campaign": campaign, "signature": signature, "code": code}
     if code:
         verify_url = request.build_absolute_uri(reverse("core:verify", args=[code]))
         context["verify_url"] = verify_url
         context["qr_svg"] = qr_svg(verify_url, scale=4, dark="#111", light="#fff")
-    return render(request, "neutrality/receipt.html", context)
+    return context
 
 
 # --- the assembly screen -------------------------------------------------------------------------

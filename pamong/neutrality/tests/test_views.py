@@ -583,3 +583,49 @@ class NotificationTests(NeutralityCase):
         self.assertContains(response, reverse("neutrality:campaign_list"))
         self.assertContains(response, reverse("core:notifications"))
         self.assertNotContains(self.client_for(None).get(reverse("core:home")), reverse("core:notifications"))
+
+
+class HtmxSigningTests(TestCase):
+    """A phone running htmx gets the receipt in the POST's own response."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from pamong.core.testing import make_employee, make_user
+        from pamong.organisation.models import OPD, Pemda
+
+        pemda = Pemda.objects.create(code="53.71", name="Pemerintah Kota Kupang", short_name="Kota Kupang")
+        opd = OPD.objects.create(pemda=pemda, code="dinkes", name="Dinas Kesehatan", kind="dinas")
+        cls.clerk = make_user(make_employee(opd, "Pelaksana Htmx"))
+        cls.campaign = services.create_campaign(
+            by=None,
+            slug="htmx-2024",
+            title="Deklarasi",
+            text="Kami netral.",
+            opens_on=dt.date(2024, 10, 1),
+            closes_on=dt.date(2024, 10, 31),
+            eligible_kinds=["pns"],
+            witness_bodies=[],
+        )
+
+    @override_settings(PAMONG_BUSINESS_DATE="2024-10-17")
+    def test_the_receipt_comes_back_in_the_same_response(self) -> None:
+        client = Client()
+        client.force_login(self.clerk)
+        url = reverse("neutrality:sign", args=[self.campaign.slug])
+        response = client.post(
+            url, {"text_sha256": self.campaign.text_sha256, "agree": "on"}, headers={"HX-Request": "true"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "data-receipt-code")
+        self.assertEqual(response["HX-Push-Url"], reverse("neutrality:receipt", args=[self.campaign.slug]))
+        self.assertEqual(Signature.objects.filter(campaign=self.campaign).count(), 1)
+
+    @override_settings(PAMONG_BUSINESS_DATE="2024-10-17")
+    def test_an_error_comes_back_as_the_page_with_its_message(self) -> None:
+        client = Client()
+        client.force_login(self.clerk)
+        url = reverse("neutrality:sign", args=[self.campaign.slug])
+        response = client.post(url, {"text_sha256": "0" * 64, "agree": "on"}, headers={"HX-Request": "true"})
+        self.assertContains(response, 'id="sign-area"')
+        self.assertContains(response, "Muat ulang halaman")
+        self.assertFalse(Signature.objects.exists())
