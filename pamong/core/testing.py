@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -165,3 +169,29 @@ class CastMixin:
     def client_for(self, user: User | None) -> Client:
         client = Client()
         return login(client, user) if user is not None else client
+
+
+class RaceMixin:
+    """For tests that race writers in child processes: SQLite's in-memory test database is copied
+    to a file for the children and back again; PostgreSQL children get the test database's URL."""
+
+    def copy_sqlite(self, *, to_file: Path | None = None, from_file: Path | None = None) -> None:
+        import sqlite3
+
+        connection.ensure_connection()
+        memory = connection.connection
+        if to_file is not None:
+            with sqlite3.connect(to_file) as target:
+                memory.backup(target)
+            target.close()
+        if from_file is not None:
+            source = sqlite3.connect(from_file)
+            try:
+                source.backup(memory)
+            finally:
+                source.close()
+
+    def postgres_url(self) -> str:
+        db = settings.DATABASES["default"]
+        user, password = quote(db.get("USER") or ""), quote(str(db.get("PASSWORD") or ""))
+        return f"postgres://{user}:{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"

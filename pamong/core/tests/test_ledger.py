@@ -22,7 +22,6 @@ import time
 from io import StringIO
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import quote
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
@@ -35,6 +34,7 @@ from django.utils import translation
 
 from pamong.core import ledger, merkle, notes
 from pamong.core.models import Checkpoint, Cosignature, LedgerEntry, LedgerHead, LedgerKey, LedgerNode, Witness
+from pamong.core.testing import RaceMixin
 from pamong.core.tests.test_merkle import rfc_mth
 from pamong.organisation.models import Pemda
 
@@ -576,7 +576,7 @@ class VerifyTests(LedgerKeyMixin, TestCase):
 # --- concurrency -------------------------------------------------------------------------------
 
 
-class ConcurrentAppendTests(LedgerKeyMixin, TransactionTestCase):
+class ConcurrentAppendTests(LedgerKeyMixin, RaceMixin, TransactionTestCase):
     """Appends racing for the next index: every one lands, none twice, none skipped, in each
     writer's own order. On PostgreSQL the threads run in this process, each with its own
     connection. On SQLite they cannot: Django's SQLite test database lives in memory with a shared
@@ -676,27 +676,6 @@ class ConcurrentAppendTests(LedgerKeyMixin, TransactionTestCase):
                 self.assertEqual(child.returncode, 0, err)
             if connection.vendor == "sqlite":
                 self.copy_sqlite(from_file=sync / "race.sqlite3")
-
-    def copy_sqlite(self, *, to_file: Path | None = None, from_file: Path | None = None) -> None:
-        import sqlite3
-
-        connection.ensure_connection()
-        memory = connection.connection
-        if to_file is not None:
-            with sqlite3.connect(to_file) as target:
-                memory.backup(target)
-            target.close()
-        if from_file is not None:
-            source = sqlite3.connect(from_file)
-            try:
-                source.backup(memory)
-            finally:
-                source.close()
-
-    def postgres_url(self) -> str:
-        db = settings.DATABASES["default"]
-        user, password = quote(db.get("USER") or ""), quote(str(db.get("PASSWORD") or ""))
-        return f"postgres://{user}:{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
     # --- what must hold afterwards ---
 

@@ -28,7 +28,6 @@ from collections import Counter
 from io import StringIO
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,7 +37,7 @@ from django.test import TransactionTestCase, override_settings
 
 from pamong.core import ledger
 from pamong.core.models import LedgerEntry
-from pamong.core.testing import CastMixin, make_employee, make_user
+from pamong.core.testing import CastMixin, RaceMixin, make_employee, make_user
 from pamong.neutrality import services
 from pamong.neutrality.models import Campaign, Signature
 from pamong.organisation.models import User
@@ -67,7 +66,7 @@ def campaign_for_the_race(by: User) -> Campaign:
 
 
 @override_settings(PAMONG_BUSINESS_DATE=DECLARATION_DAY)
-class ConcurrentSigningTests(CastMixin, TransactionTestCase):
+class ConcurrentSigningTests(CastMixin, RaceMixin, TransactionTestCase):
     THREADS = 8
     PROCESSES = 4
     PROCESS_THREADS = 2
@@ -256,27 +255,6 @@ class ConcurrentSigningTests(CastMixin, TransactionTestCase):
             if connection.vendor == "sqlite":
                 self.copy_sqlite(from_file=sync / "race.sqlite3")
         return results
-
-    def copy_sqlite(self, *, to_file: Path | None = None, from_file: Path | None = None) -> None:
-        import sqlite3
-
-        connection.ensure_connection()
-        memory = connection.connection
-        if to_file is not None:
-            with sqlite3.connect(to_file) as target:
-                memory.backup(target)
-            target.close()
-        if from_file is not None:
-            source = sqlite3.connect(from_file)
-            try:
-                source.backup(memory)
-            finally:
-                source.close()
-
-    def postgres_url(self) -> str:
-        db = settings.DATABASES["default"]
-        user, password = quote(db.get("USER") or ""), quote(str(db.get("PASSWORD") or ""))
-        return f"postgres://{user}:{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
     def wait_until_blocked_or_done(self, thread: threading.Thread, timeout: float = 15) -> None:
         """Until another backend of this database waits for a lock (ours), or the thread ended."""
