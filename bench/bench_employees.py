@@ -18,7 +18,6 @@ import hashlib
 import json
 import math
 import os
-import platform
 import sqlite3
 import statistics
 import subprocess
@@ -27,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from common import git, int_env, machine, read_meta, remove_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_DIR = ROOT / "var" / "bench"
@@ -44,10 +45,6 @@ ENDPOINTS: list[tuple[str, str, bool]] = [
     ("list_p20", "/organisasi/pegawai/?page=20", False),
     ("api_p20", "/api/v1/employees?page=20", True),
 ]
-
-
-def _int_env(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
 
 
 def _scales() -> list[int]:
@@ -87,21 +84,6 @@ def child_env(sqlite_path: Path) -> dict[str, str]:
     return env
 
 
-def read_meta(path: Path) -> dict[str, str] | None:
-    if not path.exists():
-        return None
-    try:
-        con = sqlite3.connect(path)
-    except sqlite3.Error:
-        return None
-    try:
-        return dict(con.execute(f"SELECT key, value FROM {META_TABLE}").fetchall())  # noqa: S608
-    except sqlite3.Error:
-        return None
-    finally:
-        con.close()
-
-
 def write_meta(path: Path, meta: dict[str, str]) -> None:
     """Record how the database was built, and leave it as one self-contained file."""
     con = sqlite3.connect(path)
@@ -113,11 +95,6 @@ def write_meta(path: Path, meta: dict[str, str]) -> None:
         con.execute("PRAGMA journal_mode=DELETE")
     finally:
         con.close()
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def manage(*args: str, sqlite_path: Path) -> None:
@@ -137,17 +114,17 @@ def ensure_database(scale: int) -> dict[str, Any]:
     print(f"building {path.relative_to(ROOT)}: {reason}; seed_kupang --scale {scale} --seed {SEED}", flush=True)
     DB_DIR.mkdir(parents=True, exist_ok=True)
     building = path.with_name(f"{path.name}.building-{os.getpid()}")
-    _remove(building)
+    remove_database(building)
     started = time.perf_counter()
     try:
         manage("migrate", "--noinput", "-v0", sqlite_path=building)
         manage("seed_kupang", "--scale", str(scale), "--seed", str(SEED), sqlite_path=building)
         built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         write_meta(building, {**wanted, "built_at": built_at})
-        _remove(path)
+        remove_database(path)
         building.replace(path)
     finally:
-        _remove(building)
+        remove_database(building)
     seconds = round(time.perf_counter() - started, 1)
     print(f"built {path.relative_to(ROOT)} in {seconds} s", flush=True)
     return {"path": str(path), "reused": False, "built_at": built_at, "build_seconds": seconds}
@@ -303,31 +280,6 @@ def measure_in_subprocess(scale: int, sqlite_path: Path, requests: int, warmup: 
 # --- Reporting ---------------------------------------------------------------------------------
 
 
-def _git(*args: str) -> str:
-    try:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-
-
-def machine() -> dict[str, Any]:
-    cpu_model = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu_count": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
-    }
-
-
 def table(report: dict[str, Any]) -> str:
     header = f"{'scale':>5}  {'endpoint':<30} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'× healthz':>10} "
     header += f"{'queries':>7} {'sql ms':>7} {'KiB':>6}"
@@ -355,14 +307,14 @@ def table(report: dict[str, Any]) -> str:
 
 
 def run() -> dict[str, Any]:
-    requests = _int_env("BENCH_REQUESTS", 200)
-    warmup = _int_env("BENCH_WARMUP", 20)
+    requests = int_env("BENCH_REQUESTS", 200)
+    warmup = int_env("BENCH_WARMUP", 20)
     started = dt.datetime.now(dt.UTC)
     report: dict[str, Any] = {
         "benchmark": "employees",
         "started_at": started.isoformat(timespec="seconds"),
-        "git_commit": _git("rev-parse", "--short", "HEAD"),
-        "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "git_commit": git("rev-parse", "--short", "HEAD"),
+        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
         "machine": machine(),
         "requests": requests,
         "warmup": warmup,

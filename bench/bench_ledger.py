@@ -31,7 +31,6 @@ import hashlib
 import json
 import math
 import os
-import platform
 import random
 import shutil
 import sqlite3
@@ -46,6 +45,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from common import git, int_env, machine, read_meta, remove_database
+
 ROOT = Path(__file__).resolve().parent.parent
 DB_DIR = ROOT / "var" / "bench"
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -56,10 +57,6 @@ SEED = 2024
 BENCH_KIND = "bench.pemda"
 SYNTHETIC_KIND = "bench.synthetic"
 PLAIN_TABLE = "bench_plain_entry"
-
-
-def _int_env(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
 
 
 def _ms(seconds: float) -> float:
@@ -456,21 +453,6 @@ def migrations_fingerprint(*extra: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def read_meta(path: Path) -> dict[str, str] | None:
-    if not path.exists():
-        return None
-    try:
-        con = sqlite3.connect(path)
-    except sqlite3.Error:
-        return None
-    try:
-        return dict(con.execute(f"SELECT key, value FROM {META_TABLE}").fetchall())  # noqa: S608
-    except sqlite3.Error:
-        return None
-    finally:
-        con.close()
-
-
 def write_meta(path: Path, meta: dict[str, str]) -> None:
     con = sqlite3.connect(path)
     try:
@@ -483,11 +465,6 @@ def write_meta(path: Path, meta: dict[str, str]) -> None:
         con.close()
 
 
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
 def migrated_template() -> Path:
     """An empty, migrated SQLite database, cached until the migrations change."""
     path = DB_DIR / "ledger-template.sqlite3"
@@ -497,20 +474,20 @@ def migrated_template() -> Path:
         return path
     DB_DIR.mkdir(parents=True, exist_ok=True)
     building = path.with_name(f"{path.name}.building-{os.getpid()}")
-    _remove(building)
+    remove_database(building)
     try:
         manage("migrate", "--noinput", "-v0", env=child_env(sqlite_path=building))
         write_meta(building, wanted)
-        _remove(path)
+        remove_database(path)
         building.replace(path)
     finally:
-        _remove(building)
+        remove_database(building)
     return path
 
 
 def fresh_sqlite(name: str) -> Path:
     path = DB_DIR / name
-    _remove(path)
+    remove_database(path)
     shutil.copyfile(migrated_template(), path)
     return path
 
@@ -532,16 +509,16 @@ def ensure_log(entries: int) -> dict[str, Any]:
         return {"path": str(path), "reused": True, **json.loads(meta["build"])}
     print(f"building {path.relative_to(ROOT)} ({entries:,} entries)…", flush=True)
     building = path.with_name(f"{path.name}.building-{os.getpid()}")
-    _remove(building)
+    remove_database(building)
     shutil.copyfile(migrated_template(), building)
     try:
         build = in_child("build-log", child_env(sqlite_path=building), "--entries", str(entries))
         build["built_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         write_meta(building, {**wanted, "build": json.dumps(build)})
-        _remove(path)
+        remove_database(path)
         building.replace(path)
     finally:
-        _remove(building)
+        remove_database(building)
     return {"path": str(path), "reused": False, **build}
 
 
@@ -578,31 +555,6 @@ def postgres_bench_url() -> str:
 # --- The run -----------------------------------------------------------------------------------
 
 
-def _git(*args: str) -> str:
-    try:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-
-
-def machine() -> dict[str, Any]:
-    cpu_model = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu_count": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
-    }
-
-
 def appends_on_every_database(threads: list[int], appends: int, rounds: int) -> list[dict[str, Any]]:
     args = ("--threads", ",".join(map(str, threads)), "--appends", str(appends), "--rounds", str(rounds))
     results = []
@@ -611,7 +563,7 @@ def appends_on_every_database(threads: list[int], appends: int, rounds: int) -> 
     try:
         results.append(in_child("measure-appends", child_env(sqlite_path=path), *args))
     finally:
-        _remove(path)
+        remove_database(path)
     why_not = postgres_reachable()
     if why_not is not None:
         results.append({"database_vendor": "postgresql", "skipped": why_not})
@@ -685,16 +637,16 @@ def table(report: dict[str, Any]) -> str:
 
 def run() -> dict[str, Any]:
     threads = [int(t) for t in (os.environ.get("BENCH_LEDGER_THREADS") or "1,8").split(",") if t.strip()]
-    appends = _int_env("BENCH_LEDGER_APPENDS", 250)
-    rounds = _int_env("BENCH_LEDGER_ROUNDS", 3)
-    entries = _int_env("BENCH_LEDGER_ENTRIES", 10**6)
-    calls = _int_env("BENCH_LEDGER_PROOFS", 200)
+    appends = int_env("BENCH_LEDGER_APPENDS", 250)
+    rounds = int_env("BENCH_LEDGER_ROUNDS", 3)
+    entries = int_env("BENCH_LEDGER_ENTRIES", 10**6)
+    calls = int_env("BENCH_LEDGER_PROOFS", 200)
     started = dt.datetime.now(dt.UTC)
     report: dict[str, Any] = {
         "benchmark": "ledger",
         "started_at": started.isoformat(timespec="seconds"),
-        "git_commit": _git("rev-parse", "--short", "HEAD"),
-        "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "git_commit": git("rev-parse", "--short", "HEAD"),
+        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
         "machine": machine(),
     }
     report["append_settings"] = {"threads": threads, "appends": appends, "rounds": rounds}

@@ -63,6 +63,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from common import git, int_env
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_VAR = ROOT / "var" / "bench" / "signing-var"  # the server's PAMONG_VAR_DIR: static files, keys
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -78,10 +80,6 @@ WARMUP_SIGNERS = 16  # full flows through each fresh server before anything is t
 DRAWING = "M12 80 " + " ".join(
     f"Q{20 + 6 * i} {40 + (i * 37) % 60} {26 + 6 * i} {70 - (i * 23) % 40}" for i in range(60)
 )
-
-
-def _int_env(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
 
 
 def _list_env(name: str, default: str) -> list[str]:
@@ -788,13 +786,6 @@ class Server:
             self.process.wait()
 
 
-def _git(*args: str) -> str:
-    try:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-
-
 def machine() -> dict[str, Any]:
     cpu_model = platform.processor()
     with contextlib.suppress(OSError):
@@ -815,12 +806,12 @@ def settings_from_env() -> dict[str, Any]:
     return {
         "clients": [int(c) for c in _list_env("BENCH_SIGNING_CLIENTS", "32,64")],
         "worker_classes": _list_env("BENCH_SIGNING_WORKER_CLASSES", "sync,gthread"),
-        "workers": _int_env("BENCH_SIGNING_WORKERS", 4),
-        "threads": _int_env("BENCH_SIGNING_THREADS", 4),
-        "per_run": _int_env("BENCH_SIGNING_PER_RUN", 750),
+        "workers": int_env("BENCH_SIGNING_WORKERS", 4),
+        "threads": int_env("BENCH_SIGNING_THREADS", 4),
+        "per_run": int_env("BENCH_SIGNING_PER_RUN", 750),
         "healthz_seconds": float(os.environ.get("BENCH_SIGNING_HEALTHZ_SECONDS") or 5),
-        "logins": _int_env("BENCH_SIGNING_LOGINS", 200),
-        "serial": _int_env("BENCH_SIGNING_SERIAL", 30),
+        "logins": int_env("BENCH_SIGNING_LOGINS", 200),
+        "serial": int_env("BENCH_SIGNING_SERIAL", 30),
         "receipt": os.environ.get("BENCH_SIGNING_RECEIPT", "1") != "0",
         "drawing": os.environ.get("BENCH_SIGNING_DRAWING", "1") != "0",
     }
@@ -1094,8 +1085,8 @@ def run() -> dict[str, Any]:
     report: dict[str, Any] = {
         "benchmark": "signing",
         "started_at": started.isoformat(timespec="seconds"),
-        "git_commit": _git("rev-parse", "--short", "HEAD"),
-        "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "git_commit": git("rev-parse", "--short", "HEAD"),
+        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
         "machine": machine(),
         "settings": knobs,
     }
