@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from unittest import mock
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -443,7 +444,10 @@ class TransparencyPageTests(LedgerTestCase):
         response = self.anonymous.post("/transparansi/", {"berkas": SimpleUploadedFile("x.json", b'{"a": 1}')})
         self.assertContains(response, "Format harus pamong-receipt/v1.")
 
-    def test_the_receipt_verifier_is_rate_limited(self) -> None:
+    # django-ratelimit counts in fixed one-minute windows: frozen time keeps the loop in one window
+    # (a run straddling a minute boundary would otherwise start counting afresh).
+    @mock.patch("django_ratelimit.core.time.time", return_value=1_800_000_000.0)
+    def test_the_receipt_verifier_is_rate_limited(self, _clock: mock.Mock) -> None:
         for _ in range(30):
             self.assertEqual(self.anonymous.post("/transparansi/", {}).status_code, 200)
         response = self.anonymous.post("/transparansi/", {})
@@ -500,7 +504,8 @@ class VerificationPageTests(LedgerTestCase):
         response = self.anonymous.get("/tidak-ada/")
         self.assertContains(response, "Halaman tidak ditemukan", status_code=404)
 
-    def test_the_verification_pages_are_rate_limited(self) -> None:
+    @mock.patch("django_ratelimit.core.time.time", return_value=1_800_000_000.0)
+    def test_the_verification_pages_are_rate_limited(self, _clock: mock.Mock) -> None:
         for _ in range(30):
             self.assertEqual(self.anonymous.get("/verifikasi/AAAA-AAAA-AAAA-AAAA/").status_code, 404)
         response = self.anonymous.get(f"/verifikasi/{self.code(0)}/")
