@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "pamong.core",
     "pamong.organisation",
     "pamong.neutrality",
+    "pamong.cases",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,87 @@
+"""The properties the confidential channel rests on, tested on the primitives themselves."""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nacl.public import PrivateKey
+
+from pamong.cases import crypto
+
+
+@given(st.binary(max_size=2048), st.text(min_size=1, max_size=40))
+@settings(max_examples=50)
+def test_content_sealed_with_a_report_key_opens_only_with_that_key_and_report(plaintext: bytes, report_id: str) -> None:
+    key = crypto.new_report_key()
+    sealed = crypto.seal(key, report_id, plaintext)
+    if len(plaintext) >= 16:  # shorter strings can turn up in random bytes by chance
+        assert plaintext not in sealed
+    assert crypto.unseal(key, report_id, sealed) == plaintext
+    with pytest.raises(crypto.DecryptionFailed):
+        crypto.unseal(crypto.new_report_key(), report_id, sealed)
+    with pytest.raises(crypto.DecryptionFailed):
+        crypto.unseal(key, report_id + "x", sealed)  # moved to another report
+
+
+def test_a_flipped_byte_is_detected() -> None:
+    key = crypto.new_report_key()
+    sealed = bytearray(crypto.seal(key, "r1", b"Saya ditekan atasan untuk mendukung calon."))
+    sealed[-5] ^= 0x01
+    with pytest.raises(crypto.DecryptionFailed):
+        crypto.unseal(key, "r1", bytes(sealed))
+
+
+def test_a_wrapped_report_key_opens_only_for_its_recipient() -> None:
+    report_key = crypto.new_report_key()
+    handler, stranger = PrivateKey.generate(), PrivateKey.generate()
+    wrapped = crypto.wrap_key(report_key, handler.public_key)
+    assert report_key not in wrapped
+    assert crypto.unwrap_key(wrapped, handler) == report_key
+    with pytest.raises(crypto.DecryptionFailed):
+        crypto.unwrap_key(wrapped, stranger)
+
+
+def test_a_handlers_private_key_opens_only_with_their_password_and_survives_a_password_change() -> None:
+    stored = crypto.new_handler_keys("Sasando-Kupang-77")
+    report_key = crypto.new_report_key()
+    wrapped = crypto.wrap_key(report_key, crypto.PublicKey(stored.public_key))
+    with pytest.raises(crypto.DecryptionFailed):
+        crypto.unlock_private_key(stored, "tebakan-salah")
+    changed = crypto.change_password(stored, "Sasando-Kupang-77", "Tenun-Ikat-Sabu-24")
+    assert changed.public_key == stored.public_key and changed.sealed != stored.sealed
+    with pytest.raises(crypto.DecryptionFailed):
+        crypto.unlock_private_key(changed, "Sasando-Kupang-77")
+    assert crypto.unwrap_key(wrapped, crypto.unlock_private_key(changed, "Tenun-Ikat-Sabu-24")) == report_key
+
+
+def test_the_recovery_key_is_text_that_restores_access() -> None:
+    public_key, text = crypto.new_recovery_key()
+    report_key = crypto.new_report_key()
+    wrapped = crypto.wrap_key(report_key, public_key)
+    assert crypto.unwrap_key(wrapped, crypto.recovery_private_key(text.lower().replace("-", " "))) == report_key
+    with pytest.raises(crypto.DecryptionFailed):
+        crypto.recovery_private_key("BUKAN-KUNCI")
+
+
+def test_a_receipt_has_at_least_80_secret_bits_and_only_its_hash_is_kept() -> None:
+    receipt = crypto.new_receipt()
+    secret = crypto.normalise_receipt(receipt.code)[crypto.LOCATOR_CHARS :]
+    assert crypto.SECRET_CHARS * math.log2(32) >= 80
+    assert len(secret) == crypto.SECRET_CHARS
+    assert secret not in receipt.code_hash and receipt.code_hash.startswith("$argon2id$")
+    assert receipt.locator == crypto.receipt_locator(receipt.code)
+
+
+def test_a_receipt_is_accepted_however_it_is_written_and_nothing_else_is() -> None:
+    receipt = crypto.new_receipt()
+    assert crypto.receipt_matches(receipt.code_hash, receipt.code.lower().replace("-", " "))
+    wrong = receipt.code[:-1] + ("A" if receipt.code[-1] != "A" else "B")
+    assert not crypto.receipt_matches(receipt.code_hash, wrong)
+    assert not crypto.receipt_matches("bukan-hash", receipt.code)
+    assert crypto.receipt_locator("terlalu pendek") is None
+
+
+def test_two_receipts_never_share_a_salt() -> None:
+    a, b = crypto.new_receipt(), crypto.new_receipt()
+    assert a.code != b.code and a.code_hash.split("$")[4] != b.code_hash.split("$")[4]
