@@ -10,6 +10,9 @@ Names say who they are, so tests read like a specification:
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pamong.organisation.identity import Sex, compose_nip, compose_ptt
 from pamong.organisation.models import OPD, Employee, Pemda, Position, Role, RoleGrant, User
 
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "rahasia-uji-123"
 
 
@@ -174,6 +178,46 @@ class CastMixin:
 class RaceMixin:
     """For tests that race writers in child processes: SQLite's in-memory test database is copied
     to a file for the children and back again; PostgreSQL children get the test database's URL."""
+
+    def run_children(self, sync: Path, script: str, env: dict[str, str], per_child: list[dict[str, str]]) -> None:
+        """Start one ``manage.py shell -c script`` per entry of ``per_child`` against the test
+        database, let them begin together (each touches ``ready-*`` in ``sync``, then waits for
+        ``go``), and require that every one exits cleanly."""
+        env = dict(env)
+        if connection.vendor == "sqlite":
+            env.pop("DATABASE_URL", None)
+            env["SQLITE_PATH"] = str(sync / "race.sqlite3")
+            self.copy_sqlite(to_file=sync / "race.sqlite3")
+        else:
+            env["DATABASE_URL"] = self.postgres_url()
+        children = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", "shell", "-c", script],
+                cwd=ROOT,
+                env={**env, **extra},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for extra in per_child
+        ]
+        try:
+            deadline = time.monotonic() + 60
+            while len(list(sync.glob("ready-*"))) < len(children):
+                if time.monotonic() > deadline or any(c.poll() is not None for c in children):
+                    break
+                time.sleep(0.01)
+            (sync / "go").touch()  # all connected: start together
+            outputs = [c.communicate(timeout=120) for c in children]
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.kill()
+                    child.wait()
+        for child, (_out, err) in zip(children, outputs, strict=True):
+            assert child.returncode == 0, err
+        if connection.vendor == "sqlite":
+            self.copy_sqlite(from_file=sync / "race.sqlite3")
 
     def copy_sqlite(self, *, to_file: Path | None = None, from_file: Path | None = None) -> None:
         import sqlite3

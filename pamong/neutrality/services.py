@@ -94,6 +94,20 @@ def update_campaign(
     return locked
 
 
+def check_window(campaign: Campaign) -> None:
+    """Raises unless the campaign is open on the business date."""
+    today = business_today()
+    if not campaign.is_open_on(today):
+        raise ValidationError(
+            _("Penandatanganan dibuka %(opens)s sampai %(closes)s; hari ini %(today)s.")
+            % {
+                "opens": formats.date_format(campaign.opens_on, "DATE_FORMAT"),
+                "closes": formats.date_format(campaign.closes_on, "DATE_FORMAT"),
+                "today": formats.date_format(today, "DATE_FORMAT"),
+            }
+        )
+
+
 def capacity_for(campaign: Campaign, user: User) -> tuple[str, str]:
     """In what capacity this user signs, and for which witness body; raises when they may not sign."""
     if user.has_role(Role.WALI_KOTA):
@@ -157,16 +171,7 @@ def sign_declaration(campaign: Campaign, *, by: User, text_sha256: str, drawing:
         return existing, False
     # The caller's copy may be stale: check against the stored campaign.
     campaign = Campaign.objects.get(pk=campaign.pk)
-    today = business_today()
-    if not campaign.is_open_on(today):
-        raise ValidationError(
-            _("Penandatanganan dibuka %(opens)s sampai %(closes)s; hari ini %(today)s.")
-            % {
-                "opens": formats.date_format(campaign.opens_on, "DATE_FORMAT"),
-                "closes": formats.date_format(campaign.closes_on, "DATE_FORMAT"),
-                "today": formats.date_format(today, "DATE_FORMAT"),
-            }
-        )
+    check_window(campaign)
     if text_sha256 != campaign.text_sha256:
         raise ValidationError(
             _(

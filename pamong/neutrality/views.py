@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -140,15 +139,8 @@ def campaign_detail(request: PamongRequest, slug: str) -> HttpResponse:
 
 def _signing_problem(campaign: Campaign, request: PamongRequest) -> tuple[str, str, str]:
     """Before the form is filled in: why this user cannot sign today, if they cannot; else their capacity."""
-    today = business_today()
-    if not campaign.is_open_on(today):
-        problem = _("Penandatanganan dibuka %(opens)s sampai %(closes)s; hari ini %(today)s.") % {
-            "opens": formats.date_format(campaign.opens_on, "DATE_FORMAT"),
-            "closes": formats.date_format(campaign.closes_on, "DATE_FORMAT"),
-            "today": formats.date_format(today, "DATE_FORMAT"),
-        }
-        return problem, "", ""
     try:
+        services.check_window(campaign)
         capacity, body = services.capacity_for(campaign, request.user)
     except ValidationError as error:
         return " ".join(error.messages), "", ""

@@ -1337,45 +1337,25 @@ class _Builder:
         kelurahan = list(Kelurahan.objects.filter(kecamatan__pemda=self.pemda).order_by("code"))
         kec_offices: dict[int, _Office] = {}
         for kec in kecamatan:
-            profile = Profile(
-                code=self._free_code(f"kec-{slugify(kec.name)}", kec.code),
-                name=f"Kecamatan {kec.name}",
-                abbreviation=f"Kec. {kec.name}"[:40],
-                kind=K.KECAMATAN,
-                weights=KECAMATAN_WEIGHTS,
-                head_title=f"Camat {kec.name}",
+            kec_offices[kec.pk] = self._area_office(
+                kec, "kec", "Kecamatan", "Kec.", "Camat", K.KECAMATAN, KECAMATAN_WEIGHTS, kecamatan=kec
             )
-            obj = OPD(
-                pemda=self.pemda,
-                code=profile.code,
-                name=profile.name,
-                abbreviation=profile.abbreviation,
-                kind=K.KECAMATAN,
-                kecamatan=kec,
-            )
-            kec_offices[kec.pk] = self._add_office(_Office(profile=profile, obj=obj, weights=KECAMATAN_WEIGHTS))
         OPD.objects.bulk_create([o.obj for o in kec_offices.values()])
-        kel_offices: list[_Office] = []
-        for kel in kelurahan:
-            profile = Profile(
-                code=self._free_code(f"kel-{slugify(kel.name)}", kel.code),
-                name=f"Kelurahan {kel.name}",
-                abbreviation=f"Kel. {kel.name}"[:40],
-                kind=K.KELURAHAN,
-                weights=KELURAHAN_WEIGHTS,
-                head_title=f"Lurah {kel.name}",
-            )
-            obj = OPD(
-                pemda=self.pemda,
-                code=profile.code,
-                name=profile.name,
-                abbreviation=profile.abbreviation,
-                kind=K.KELURAHAN,
+        kel_offices = [
+            self._area_office(
+                kel,
+                "kel",
+                "Kelurahan",
+                "Kel.",
+                "Lurah",
+                K.KELURAHAN,
+                KELURAHAN_WEIGHTS,
                 kecamatan_id=kel.kecamatan_id,
                 kelurahan=kel,
                 parent=kec_offices[kel.kecamatan_id].obj,
             )
-            kel_offices.append(self._add_office(_Office(profile=profile, obj=obj, weights=KELURAHAN_WEIGHTS)))
+            for kel in kelurahan
+        ]
         OPD.objects.bulk_create([o.obj for o in kel_offices])
         self.summary.opd = len(self.offices)
         self.summary.kecamatan_offices = len(kec_offices)
@@ -1385,6 +1365,28 @@ class _Builder:
         self.offices.append(office)
         self.by_code[office.profile.code] = office
         return office
+
+    def _area_office(
+        self, area: Any, prefix: str, label: str, short: str, head: str, kind: str, weights: Any, **links: Any
+    ) -> _Office:
+        """The office of a kecamatan or kelurahan: its profile and its (not yet saved) OPD row."""
+        profile = Profile(
+            code=self._free_code(f"{prefix}-{slugify(area.name)}", area.code),
+            name=f"{label} {area.name}",
+            abbreviation=f"{short} {area.name}"[:40],
+            kind=kind,
+            weights=weights,
+            head_title=f"{head} {area.name}",
+        )
+        obj = OPD(
+            pemda=self.pemda,
+            code=profile.code,
+            name=profile.name,
+            abbreviation=profile.abbreviation,
+            kind=kind,
+            **links,
+        )
+        return self._add_office(_Office(profile=profile, obj=obj, weights=weights))
 
     def _free_code(self, wanted: str, fallback: str) -> str:
         wanted = wanted[:40]

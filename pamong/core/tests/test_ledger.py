@@ -14,8 +14,6 @@ import itertools
 import json
 import os
 import stat
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -642,40 +640,7 @@ class ConcurrentAppendTests(LedgerKeyMixin, RaceMixin, TransactionTestCase):
                 "LEDGER_RACE_APPENDS": str(appends),
                 "LEDGER_RACE_PAUSE": str(PAUSE),
             }
-            if connection.vendor == "sqlite":
-                env.pop("DATABASE_URL", None)
-                env["SQLITE_PATH"] = str(sync / "race.sqlite3")
-                self.copy_sqlite(to_file=sync / "race.sqlite3")
-            else:
-                env["DATABASE_URL"] = self.postgres_url()
-            children = [
-                subprocess.Popen(
-                    [sys.executable, "manage.py", "shell", "-c", RACE_CHILD],
-                    cwd=ROOT,
-                    env={**env, "LEDGER_RACE_WORKERS": ",".join(group)},
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-                for group in groups
-            ]
-            try:
-                deadline = time.monotonic() + 60
-                while len(list(sync.glob("ready-*"))) < len(groups):
-                    if time.monotonic() > deadline or any(c.poll() is not None for c in children):
-                        break
-                    time.sleep(0.01)
-                (sync / "go").touch()  # all connected: start together
-                results = [c.communicate(timeout=120) for c in children]
-            finally:
-                for child in children:
-                    if child.poll() is None:
-                        child.kill()
-                        child.wait()
-            for child, (_out, err) in zip(children, results, strict=True):
-                self.assertEqual(child.returncode, 0, err)
-            if connection.vendor == "sqlite":
-                self.copy_sqlite(from_file=sync / "race.sqlite3")
+            self.run_children(sync, RACE_CHILD, env, [{"LEDGER_RACE_WORKERS": ",".join(group)} for group in groups])
 
     # --- what must hold afterwards ---
 

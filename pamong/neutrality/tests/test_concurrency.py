@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -217,43 +215,18 @@ class ConcurrentSigningTests(CastMixin, RaceMixin, TransactionTestCase):
                 "SIGN_RACE_SYNC": tmp,
                 "SIGN_RACE_CAMPAIGN": str(self.campaign.pk),
             }
-            if connection.vendor == "sqlite":
-                env.pop("DATABASE_URL", None)
-                env["SQLITE_PATH"] = str(sync / "race.sqlite3")
-                self.copy_sqlite(to_file=sync / "race.sqlite3")
-            else:
-                env["DATABASE_URL"] = self.postgres_url()
-            children = [
-                subprocess.Popen(
-                    [sys.executable, "manage.py", "shell", "-c", RACE_CHILD],
-                    cwd=ROOT,
-                    env={**env, "SIGN_RACE_NAME": f"c{number}", "SIGN_RACE_LANES": ";".join(map(str, group))},
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-                for number, group in enumerate(groups)
-            ]
-            try:
-                deadline = time.monotonic() + 60
-                while len(list(sync.glob("ready-*"))) < len(groups):
-                    if time.monotonic() > deadline or any(c.poll() is not None for c in children):
-                        break
-                    time.sleep(0.01)
-                (sync / "go").touch()  # all connected: start together
-                outputs = [c.communicate(timeout=120) for c in children]
-            finally:
-                for child in children:
-                    if child.poll() is None:
-                        child.kill()
-                        child.wait()
-            for child, (_out, err) in zip(children, outputs, strict=True):
-                self.assertEqual(child.returncode, 0, err)
+            self.run_children(
+                sync,
+                RACE_CHILD,
+                env,
+                [
+                    {"SIGN_RACE_NAME": f"c{number}", "SIGN_RACE_LANES": ";".join(map(str, group))}
+                    for number, group in enumerate(groups)
+                ],
+            )
             results: list[dict[str, Any]] = []
             for number in range(len(groups)):
                 results += json.loads((sync / f"result-c{number}.json").read_text())
-            if connection.vendor == "sqlite":
-                self.copy_sqlite(from_file=sync / "race.sqlite3")
         return results
 
     def wait_until_blocked_or_done(self, thread: threading.Thread, timeout: float = 15) -> None:
