@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: on the reporting paths the caller's address and browser are gone before anyone looks.
+    "pamong.cases.middleware.ReporterPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -275,6 +277,29 @@ PAMONG_LEDGER_TRUSTED_KEYS = env_list("PAMONG_LEDGER_TRUSTED_KEYS")
 PAMONG_BASE_URL = env("PAMONG_BASE_URL", "http://127.0.0.1:8000")
 PAMONG_DEMO_PASSWORD = "kupang-demo-2024" if DEMO_MODE else ""
 PAMONG_API_RATE_ANON = env("PAMONG_API_RATE_ANON", "60/min")
+# Joint leave days (cuti bersama) that count as holidays for working-day deadlines.
+PAMONG_EXTRA_HOLIDAYS = env_list("PAMONG_EXTRA_HOLIDAYS")
+
+# --- Confidential reports (pamong.cases) --------------------------------------------------------
+# Encrypted evidence files live here, under random names; they are useless without the report keys.
+PAMONG_CASE_FILES = Path(env("PAMONG_CASE_FILES", str(VAR_DIR / "cases")))
+# Days after closure before a report's key is destroyed (only statistics and ledger hashes remain).
+PAMONG_CASE_RETENTION_DAYS = int(env("PAMONG_CASE_RETENTION_DAYS", "730"))
+# Working days allowed per stage: acknowledge, verify (the national task force's 7 days), examine,
+# recommend, and the PPK's decision.
+PAMONG_CASE_DEADLINES = {
+    "diterima": int(env("PAMONG_CASE_DAYS_RECEIVED", "2")),
+    "verifikasi": int(env("PAMONG_CASE_DAYS_VERIFICATION", "7")),
+    "pemeriksaan": int(env("PAMONG_CASE_DAYS_EXAMINATION", "14")),
+    "rekomendasi": int(env("PAMONG_CASE_DAYS_DECISION", "14")),
+    "diputus": int(env("PAMONG_CASE_DAYS_CLOSING", "7")),
+}
+# Reminders go out this many working days before a stage's deadline.
+PAMONG_CASE_REMIND_DAYS = int(env("PAMONG_CASE_REMIND_DAYS", "2"))
+# Reports accepted per minute from everyone together (no per-address limits: addresses are never kept).
+PAMONG_REPORT_RATE = env("PAMONG_REPORT_RATE", "30/m")
+# Receipt checks per minute from everyone together, on top of the per-receipt lockout.
+PAMONG_RECEIPT_RATE = env("PAMONG_RECEIPT_RATE", "120/m")
 PAMONG_API_RATE_AUTH_TOKEN = env("PAMONG_API_RATE_AUTH_TOKEN", "10/min")
 
 LOGGING = {

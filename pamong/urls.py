@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("pamong.organisation.urls")),
     path("deklarasi/", include("pamong.neutrality.urls")),
+    path("", include("pamong.cases.urls")),
     path("", include("pamong.core.urls")),
 ]

@@ -10,18 +10,20 @@
   re-seals the same private key, so access is kept.
 * The recovery key pair belongs to the Inspektorat head; its private half is shown once as text
   and never stored, and restores access if every handler is lost.
-* A reporter's receipt is a public locator (to find the report) and an 80-bit secret; only a
-  salted Argon2id hash of the whole code is stored.
+* A reporter's receipt is a public locator (to find the report) and an 80-bit secret. One salted
+  Argon2id computation over the whole code yields 64 bytes: the first half is stored to check the
+  code, the second half (never stored) wraps the report key so the reporter can read the replies.
 """
 
 from __future__ import annotations
 
 import base64
+import hmac
+import os
 import secrets
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from argon2.low_level import Type, hash_secret_raw
 from nacl import pwhash
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
@@ -33,9 +35,14 @@ LOCATOR_CHARS = 6  # 30 bits, stored in the clear to find the report
 SECRET_CHARS = 16  # 80 bits, never stored
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 # Interactive limits (64 MiB, 2 passes): unlocking a handler's key at login, not on every request.
+# Tests set PAMONG_CASE_KDF=min (same algorithm, smallest cost) so the suite stays fast.
 _KDF_OPS = pwhash.argon2id.OPSLIMIT_INTERACTIVE
 _KDF_MEM = pwhash.argon2id.MEMLIMIT_INTERACTIVE
-_receipt_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+if os.environ.get("PAMONG_CASE_KDF") == "min":
+    _KDF_OPS, _KDF_MEM = pwhash.argon2id.OPSLIMIT_MIN, pwhash.argon2id.MEMLIMIT_MIN
+# Receipts: Argon2id at the OWASP minimum (19 MiB, 2 passes), checked on every reporter visit.
+_RECEIPT_TIME = 2
+_RECEIPT_MEMORY_KIB = 19 * 1024
 
 
 class DecryptionFailed(Exception):
@@ -147,8 +154,10 @@ def recovery_private_key(text: str) -> PrivateKey:
 @dataclass(frozen=True)
 class Receipt:
     code: str  # shown to the reporter once: LLLLLL-SSSS-SSSS-SSSS-SSSS
-    locator: str  # stored in the clear
-    code_hash: str  # stored: salted Argon2id of the whole code
+    locator: str  # stored in the clear, to find the report
+    salt: bytes  # stored
+    verifier: bytes  # stored: the first half of a salted Argon2id hash of the whole code
+    key: bytes  # never stored: the second half, which wraps the report key for the reporter
 
 
 def _random_chars(count: int) -> str:
@@ -159,10 +168,25 @@ def normalise_receipt(text: str) -> str:
     return "".join(ch for ch in (text or "").upper() if ch.isalnum())
 
 
+def _receipt_hash(cleaned: str, salt: bytes) -> tuple[bytes, bytes]:
+    raw = hash_secret_raw(
+        cleaned.encode(),
+        salt,
+        time_cost=_RECEIPT_TIME,
+        memory_cost=_RECEIPT_MEMORY_KIB,
+        parallelism=1,
+        hash_len=64,
+        type=Type.ID,
+    )
+    return raw[:32], raw[32:]
+
+
 def new_receipt() -> Receipt:
     locator, secret = _random_chars(LOCATOR_CHARS), _random_chars(SECRET_CHARS)
     code = f"{locator}-" + "-".join(secret[i : i + 4] for i in range(0, SECRET_CHARS, 4))
-    return Receipt(code=code, locator=locator, code_hash=_receipt_hasher.hash(locator + secret))
+    salt = random_bytes(16)
+    verifier, key = _receipt_hash(locator + secret, salt)
+    return Receipt(code=code, locator=locator, salt=salt, verifier=verifier, key=key)
 
 
 def receipt_locator(text: str) -> str | None:
@@ -172,10 +196,23 @@ def receipt_locator(text: str) -> str | None:
     return cleaned[:LOCATOR_CHARS]
 
 
-def receipt_matches(stored_hash: str, text: str) -> bool:
-    """Constant work whether or not the code is right (the hash is memory-hard either way)."""
-    cleaned = normalise_receipt(text)
+def open_receipt(text: str, salt: bytes, verifier: bytes) -> bytes | None:
+    """The reporter's key if the code is right, else None; the same memory-hard work either way."""
+    candidate, key = _receipt_hash(normalise_receipt(text), bytes(salt))
+    return key if hmac.compare_digest(candidate, bytes(verifier)) else None
+
+
+def burn_receipt_work() -> None:
+    """The cost of one check, for codes whose locator matches nothing (no timing oracle)."""
+    _receipt_hash("X" * (LOCATOR_CHARS + SECRET_CHARS), b"\0" * 16)
+
+
+def wrap_for_receipt(report_key: bytes, receipt_key: bytes) -> bytes:
+    return bytes(SecretBox(receipt_key).encrypt(report_key))
+
+
+def unwrap_for_receipt(wrapped: bytes, receipt_key: bytes) -> bytes:
     try:
-        return _receipt_hasher.verify(stored_hash, cleaned)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+        return SecretBox(receipt_key).decrypt(bytes(wrapped))
+    except CryptoError:
+        raise DecryptionFailed from None

@@ -14,6 +14,8 @@ class BearerToken(HttpBearer):
         if user is None:
             return None
         request.user = user
+        # Kept in memory for this request only: it unlocks the keys sealed for this token (cases).
+        request.api_token_secret = token  # type: ignore[attr-defined]
         return user
 
 

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.throttling import AnonRateThrottle
 
 from pamong.core.api_auth import staff_auth
-from pamong.organisation import queries, services
+from pamong.organisation import queries, services, signals
 from pamong.organisation.forms import canonical_username
 from pamong.organisation.models import OPD, Employee, User
 
@@ -71,7 +72,16 @@ def issue_token(request: HttpRequest, body: TokenRequest) -> Status:
             )
         if not body.otp_token or not any(d.verify_token(body.otp_token) for d in devices):
             return Status(401, {"detail": _("Kode verifikasi dua langkah (otp_token) wajib dan harus benar.")})
-    issued = services.issue_api_token(user)
+    with transaction.atomic():
+        issued = services.issue_api_token(user)
+        signals.password_verified.send(
+            sender=User,
+            user=user,
+            password=body.password,
+            request=request,
+            api_token=issued.api_token,
+            token_secret=issued.token,
+        )
     return Status(200, {"token": issued.token, "expires_at": issued.expires_at})
 
 

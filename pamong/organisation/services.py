@@ -169,6 +169,7 @@ def requires_two_factor(user: User) -> bool:
 class IssuedToken:
     token: str
     expires_at: Any
+    api_token: ApiToken
 
 
 def _token_hash(token: str) -> str:
@@ -180,14 +181,22 @@ def issue_api_token(user: User) -> IssuedToken:
     """A new bearer token; the caller sees it once, the database keeps only its hash."""
     token = secrets.token_urlsafe(32)
     expires_at = timezone.now() + settings.PAMONG_API_TOKEN_TTL
-    ApiToken.objects.create(user=user, key_hash=_token_hash(token), expires_at=expires_at)
-    return IssuedToken(token=token, expires_at=expires_at)
+    row = ApiToken.objects.create(user=user, key_hash=_token_hash(token), expires_at=expires_at)
+    return IssuedToken(token=token, expires_at=expires_at, api_token=row)
+
+
+def api_token_for(token: str) -> ApiToken | None:
+    """The valid token row for a bearer token, or None."""
+    found = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(token)).first()
+    if found is None or not found.is_valid_at(timezone.now()):
+        return None
+    return found
 
 
 def user_for_api_token(token: str) -> User | None:
     now = timezone.now()
-    found = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(token)).first()
-    if found is None or not found.is_valid_at(now):
+    found = api_token_for(token)
+    if found is None:
         return None
     # Touch at most once a minute so a busy client does not write on every request.
     if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:

@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate, login, logout, update_session_auth
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pamong.core.http import PamongRequest
-from pamong.organisation import queries, services
+from pamong.organisation import queries, services, signals
 from pamong.organisation.forms import (
     EmployeeFilterForm,
     EmployeeForm,
@@ -68,6 +69,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user)
             assert isinstance(user, User)
+            signals.password_verified.send(
+                sender=User, user=user, password=form.cleaned_data["password"], request=request
+            )
             if services.requires_two_factor(user):
                 has_device = any(devices_for_user(user, confirmed=True))
                 target = "organisation:otp_verify" if has_device else "organisation:otp_enrol"
@@ -139,7 +143,15 @@ def otp_enrol(request: PamongRequest) -> HttpResponse:
 def password_change(request: PamongRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        with transaction.atomic():
+            user = form.save()
+            signals.password_verified.send(
+                sender=User,
+                user=user,
+                password=form.cleaned_data["new_password1"],
+                old_password=form.cleaned_data["old_password"],
+                request=request,
+            )
         update_session_auth_hash(request, user)
         messages.success(request, _("Kata sandi berhasil diganti."))
         return redirect("core:home")
