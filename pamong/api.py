@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from pamong.cases.api import router as reports_router
 from pamong.core.api import router as ledger_router
 from pamong.neutrality.api import router as declarations_router
 from pamong.organisation.api import router as organisation_router
@@ -63,3 +64,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", organisation_router)
 api.add_router("/ledger/", ledger_router)
 api.add_router("/declarations/", declarations_router)
+api.add_router("/", reports_router)

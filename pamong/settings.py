@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pamong.core.context_processors.pamong",
+                "pamong.cases.context_processors.cases",
             ],
             "builtins": ["pamong.core.templatetags.pamong"],
         },
