@@ -31,7 +31,7 @@ demo: setup
 	$(BIN)/python manage.py seed_kupang --if-empty
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Pamong berjalan di http://127.0.0.1:$(PORT)/  (Ctrl-C untuk berhenti)"
-	$(BIN)/gunicorn pamong.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s %(b)s'
+	$(BIN)/gunicorn pamong.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s %(b)s' --logger-class pamong.gunicorn_logging.PamongLogger
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \

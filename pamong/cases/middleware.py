@@ -13,8 +13,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from pamong.cases import keyring
+from pamong.cases.paths import is_reporter_path
 
-REPORTER_PREFIXES = ("/lapor/", "/en/lapor/", "/api/v1/reports")
 _IDENTIFYING = (
     "HTTP_USER_AGENT",
     "HTTP_X_FORWARDED_FOR",
@@ -28,10 +28,6 @@ _IDENTIFYING = (
     "HTTP_SEC_CH_UA_MOBILE",
     "REMOTE_HOST",
 )
-
-
-def is_reporter_path(path: str) -> bool:
-    return path.startswith(REPORTER_PREFIXES)
 
 
 class ReporterPrivacyMiddleware:
