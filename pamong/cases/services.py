@@ -341,10 +341,13 @@ def submit_report(
     contact: str = "",
     reporter: User | None = None,
     files: Sequence[tuple[str, bytes]] = (),
+    keep_from_mayor: bool = False,
     today: dt.date | None = None,
 ) -> Submitted:
     """Accept a report. ``reporter`` is given only when a logged-in employee chose to report under
-    their name; their identity then goes into the sealed content, never into a column."""
+    their name; their identity then goes into the sealed content, never into a column.
+    ``keep_from_mayor``: the reporter says the Wali Kota or someone close to him is involved, so a
+    pressure report is not shared with him (Inspektorat handles it, or forwards it outside)."""
     today = today or business_today()
     cleaned = facts.clean_facts(kind, answers, today=today)
     contact = facts.check_text(contact, _("Cara menghubungi Anda"), limit=facts.MAX_LINE)
@@ -364,10 +367,20 @@ def submit_report(
         "reported_number": reported_number,
         "contact": contact,
         "reporter": identity,
+        "keep_from_mayor": keep_from_mayor,
     }
     pending = _PendingFiles()
     try:
-        submitted = _save_report(kind, content, opd, reported_number, clean_files, today=today, pending=pending)
+        submitted = _save_report(
+            kind,
+            content,
+            opd,
+            reported_number,
+            clean_files,
+            today=today,
+            pending=pending,
+            share_with_mayor=not keep_from_mayor,
+        )
     except BaseException:
         pending.discard()
         raise
@@ -384,6 +397,7 @@ def _save_report(
     *,
     today: dt.date,
     pending: _PendingFiles,
+    share_with_mayor: bool,
 ) -> Submitted:
     report = Report(
         kind=kind,
@@ -413,7 +427,7 @@ def _save_report(
         _grant(report, key, handler, Assignment.Role.PETUGAS, None, today)
     title = _("Laporan baru %(number)s: %(kind)s") % {"number": report.number, "kind": report.get_kind_display()}
     _notify(handlers, title, _("Buka antrean laporan untuk membacanya."), report)
-    if kind == Kind.TEKANAN:
+    if kind == Kind.TEKANAN and share_with_mayor:
         mayors = [m for m in _mayors() if conflict_of(report, m) is None]
         for mayor in mayors:
             _grant(report, key, mayor, Assignment.Role.PPK, None, today)
@@ -838,6 +852,12 @@ def recommend(
         )
     if access.report.reported_employee is None:
         errors["track"] = _("Tetapkan dulu pegawai terlapor sebelum merekomendasikan sanksi.")
+    if (_open_json(access.key, access.report, bytes(access.report.content)) or {}).get("keep_from_mayor"):
+        # The PPK is the Wali Kota; the reporter said he is involved.
+        errors["track"] = _(
+            "Pelapor menyatakan Wali Kota atau orang dekatnya terlibat, jadi rekomendasi tidak dikirim kepadanya: "
+            "teruskan laporan ini ke BKN."
+        )
     if errors:
         raise ValidationError(errors)
     level = SANCTION_LEVEL.get(discipline_sanction, "")  # type: ignore[call-overload]
