@@ -740,6 +740,7 @@ def identify(
                 _("Anda sendiri berada dalam garis komando terlapor; serahkan laporan ini ke petugas lain dulu.")
             )
         report.assignments.filter(user__in=removed).delete()
+    access.report.__dict__.update(report.__dict__)  # as after a step: the caller's report is current
     return removed
 
 
@@ -752,6 +753,7 @@ def _transition(
     facts_: dict[str, Any] | None = None,
     updates: dict[str, Any] | None = None,
     require_note: bool = False,
+    from_stage: str = "",
 ) -> Report:
     _check_assigned(access)
     today = today or business_today()
@@ -760,7 +762,9 @@ def _transition(
         raise ValidationError({"note": _("Tuliskan alasannya; pelapor akan membacanya.")})
     report = _lock(access.report)
     allowed = NEXT_STAGES.get(report.stage, frozenset())
-    if to_stage not in allowed:
+    # ``from_stage``: a step that leads to a stage reachable from several (examination begins only
+    # after verification; only the Wali Kota's return comes from the recommendation).
+    if to_stage not in allowed or (from_stage and report.stage != from_stage):
         raise ValidationError(
             _("Laporan ini sedang pada tahap %(now)s; langkah ke %(next)s tidak bisa dilakukan sekarang.")
             % {"now": report.get_stage_display(), "next": Stage(to_stage).label}
@@ -814,7 +818,13 @@ def begin_examination(access: HandlerAccess, examiner: str, *, note: str = "", t
             {"examiner": _("Tetapkan dulu pegawai terlapor; atasan langsungnya yang akan memeriksa.")}
         )
     return _transition(
-        access, Stage.PEMERIKSAAN, today=today, note=note, facts_={"examiner": examiner}, updates={"examiner": examiner}
+        access,
+        Stage.PEMERIKSAAN,
+        today=today,
+        note=note,
+        facts_={"examiner": examiner},
+        updates={"examiner": examiner},
+        from_stage=Stage.VERIFIKASI,
     )
 
 
@@ -908,7 +918,13 @@ def decide(
     report = access.report
     if not approve:
         return _transition(
-            access, Stage.PEMERIKSAAN, today=today, note=note, require_note=True, facts_={"returned": True}
+            access,
+            Stage.PEMERIKSAAN,
+            today=today,
+            note=note,
+            require_note=True,
+            facts_={"returned": True},
+            from_stage=Stage.REKOMENDASI,
         )
     ethics_sanction = ethics_sanction or report.ethics_sanction
     discipline_sanction = discipline_sanction or report.discipline_sanction
