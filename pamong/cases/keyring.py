@@ -153,7 +153,8 @@ def private_key(request: HttpRequest) -> PrivateKey | None:
         opened = _box("pamong-handler-cookie").decrypt(base64.urlsafe_b64decode(raw.encode()))
     except (CryptoError, ValueError):
         return None
-    bound, _sep, key = opened.rpartition(b"|")
+    # The bound part ("pk:hex digest") never holds "|"; the key bytes may, so split at the first one.
+    bound, _sep, key = opened.partition(b"|")
     assert isinstance(user, User)
     if bound != f"{user.pk}:{user.get_session_auth_hash()}".encode() or len(key) != PrivateKey.SIZE:
         return None
