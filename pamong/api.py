@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -50,6 +52,22 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     return api.create_response(
         request, {"detail": _("Terlalu banyak permintaan; coba lagi sebentar lagi.")}, status=429
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return api.create_response(
+        request,
+        {
+            "detail": _(
+                "Isi permintaan terlalu besar: paling besar %(mb).1f MB. Kirim berkas besar lewat formulir "
+                "di /lapor/ atau satu per satu sebagai balasan."
+            )
+            % {"mb": limit_mb}
+        },
+        status=413,
     )
 
 

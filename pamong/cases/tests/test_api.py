@@ -2,6 +2,7 @@
 
 import base64
 import io
+import json
 import logging
 import time
 
@@ -186,6 +187,13 @@ class IntakeTests(ReportApiTestCase):
         response = self.client.post(INTAKE, "{bukan json", content_type="application/json")
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["detail"], "Isi permintaan bukan JSON yang sah.")
+        self.assertEqual(Report.objects.count(), 0)
+
+    def test_a_body_over_the_upload_limit_gets_an_indonesian_413(self) -> None:
+        big = {"kind": "integritas", "answers": {"what": "x" * (3 * 1024 * 1024)}}
+        response = self.client.post(INTAKE, json.dumps(big), content_type="application/json")
+        self.assertEqual(response.status_code, 413)
+        self.assertIn("terlalu besar", response.json()["detail"])
         self.assertEqual(Report.objects.count(), 0)
 
     def test_intake_is_limited_for_everyone_together(self) -> None:
