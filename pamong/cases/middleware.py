@@ -2,7 +2,7 @@
 
 Placed first in MIDDLEWARE: on ``/lapor/`` and ``/api/v1/reports`` the client's address, browser and
 forwarding headers are removed from the request, so no later middleware, log, rate limiter or audit
-record can store them. Responses there are not cached, send no referrer and ask for no sensors.
+record can store them. Responses there are not cached, send no referrer to other sites and ask for no sensors.
 The handlers' key cookie is set here after a login (see keyring).
 """
 
@@ -43,7 +43,9 @@ class ReporterPrivacyMiddleware:
         response = self.get_response(request)
         if reporter:
             response["Cache-Control"] = "no-store"
-            response["Referrer-Policy"] = "no-referrer"
+            # Not "no-referrer": with it browsers send "Origin: null" on the pages' own POSTs, which
+            # CSRF protection must refuse. "same-origin" still tells no other site where the visitor was.
+            response["Referrer-Policy"] = "same-origin"
             response["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         keyring.remember_handler_key(request, response)
         return response
