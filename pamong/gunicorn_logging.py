@@ -12,11 +12,11 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from pamong.cases.paths import is_reporter_path
+from pamong.cases.paths import is_reporter_traffic
 
 
 class PamongLogger(Logger):
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
-        if is_reporter_path(environ.get("PATH_INFO", "")):
+        if is_reporter_traffic(environ.get("PATH_INFO", "")):
             return
         super().access(resp, req, environ, request_time)
