@@ -9,6 +9,7 @@ office documents saved with blank document properties.
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from dataclasses import dataclass
 
@@ -19,6 +20,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 MAX_BYTES = 10 * 1024 * 1024
+
+# Pillow logs every EXIF tag it reads, with its value (the author, the camera, the GPS position), at
+# DEBUG. Whatever LOG_LEVEL an operator chooses, those lines are never written.
+logging.getLogger("PIL").setLevel(logging.INFO)
 
 _BLANK_CORE = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
