@@ -1958,6 +1958,47 @@ class _Builder:
             grants.append(RoleGrant(user=witness, role=Role.SAKSI, witness_body=body))
             account(Role.SAKSI, "", witness, body)
 
+        # Two more Inspektorat staff, so confidential reports can be shared out and a case about the
+        # Inspektorat's own leadership still has a handler. Drawn last, so that the accounts above stay
+        # the same for the same seed; listed after the Inspektur.
+        inspectorate = self.by_code.get("inspektorat")
+        if inspectorate is not None:
+            listed = len(accounts)
+            deputy = next(
+                (
+                    p.holder
+                    for p in inspectorate.posts
+                    if p.obj.name.startswith("Inspektur Pembantu")
+                    and p.holder is not None
+                    and id(p.holder) not in used
+                    and p.holder.status == Employee.Status.AKTIF
+                ),
+                None,
+            )
+            auditors = sorted(
+                (
+                    e
+                    for e in self.employees
+                    if e.opd is inspectorate.obj
+                    and e.kind == Employee.Kind.PNS
+                    and e.position is not None
+                    and e.position.name == "Auditor"
+                    and id(e) not in used
+                    and e.status == Employee.Status.AKTIF
+                ),
+                key=lambda e: e.identity_number,
+            )
+            auditor = rng.choice(auditors) if auditors else None
+            for inspector, qualifier in ((deputy, " (Inspektur Pembantu)"), (auditor, " (Auditor)")):
+                if inspector is not None:
+                    self._use(inspector, used)
+                    grants.append(RoleGrant(user=user_for[id(inspector)], role=Role.INSPEKTORAT))
+                    account(Role.INSPEKTORAT, qualifier, user_for[id(inspector)], office_name(inspector))
+            extra = accounts[listed:]
+            del accounts[listed:]
+            head_row = next(i for i, a in enumerate(accounts) if a.role == Role.INSPEKTORAT)
+            accounts[head_row + 1 : head_row + 1] = extra
+
         RoleGrant.objects.bulk_create(grants)
         ledger.append_entries([ledger.Act("organisation.role_granted", g) for g in grants], by=None)
         register_demo_witnesses()
@@ -2005,9 +2046,11 @@ def reset_demo_city() -> dict[str, int]:
     counts: dict[str, int] = {}
     # The demo's ledger records the demo's grants; a rebuilt city starts a new ledger.
     ledger.reset_for_demo()
-    # Imported here for the same reason as in build_demo_city; signatures refer to people and OPD.
+    # Imported here for the same reason as in build_demo_city; signatures and reports refer to people and OPD.
+    from pamong.cases.demo import reset_demo_cases
     from pamong.neutrality.models import Campaign, Signature
 
+    counts["reports"] = reset_demo_cases()
     counts["declaration_signatures"] = Signature.objects.all().delete()[0]
     Campaign.objects.all().delete()
     with disable_auditlog():
@@ -2043,10 +2086,14 @@ def build_demo_city(
     builder.create_people()
     user_for = builder.create_users()
     builder.create_demo_accounts(user_for)
-    # Imported here: the neutrality app builds on the organisation app, not the other way round.
+    # Imported here: the neutrality and cases apps build on the organisation app, not the other way round.
+    from pamong.cases.demo import seed_demo_cases
     from pamong.neutrality.demo import seed_demo_campaign
 
-    seed_demo_campaign(seed=seed, stdout=stdout, keep_unsigned=[a.username for a in builder.summary.accounts])
+    demo_accounts = [a.username for a in builder.summary.accounts]
+    seed_demo_campaign(seed=seed, stdout=stdout, keep_unsigned=demo_accounts)
+    # Last: its final checkpoint covers the whole demo ledger.
+    seed_demo_cases(seed=seed, stdout=stdout, demo_accounts=demo_accounts)
     builder.summary.elapsed_seconds = time.perf_counter() - started
     return builder.summary
 
