@@ -93,17 +93,25 @@ class SealedPrivateKey:
     public_key: bytes
     sealed: bytes  # the private key, sealed under the password-derived key
     salt: bytes
+    # The Argon2id cost it was sealed with, so a key sealed at one cost still opens after the
+    # configured cost changes (it is re-sealed at the new cost on the next password change).
+    ops: int = _KDF_OPS
+    mem: int = _KDF_MEM
 
 
-def _password_key(password: str, salt: bytes) -> bytes:
-    return pwhash.argon2id.kdf(SecretBox.KEY_SIZE, password.encode(), salt, opslimit=_KDF_OPS, memlimit=_KDF_MEM)
+def _password_key(password: str, salt: bytes, ops: int, mem: int) -> bytes:
+    return pwhash.argon2id.kdf(SecretBox.KEY_SIZE, password.encode(), salt, opslimit=ops, memlimit=mem)
 
 
 def seal_private_key(private_key: PrivateKey, password: str) -> SealedPrivateKey:
     salt = random_bytes(pwhash.argon2id.SALTBYTES)
-    box = SecretBox(_password_key(password, salt))
+    box = SecretBox(_password_key(password, salt, _KDF_OPS, _KDF_MEM))
     return SealedPrivateKey(
-        public_key=bytes(private_key.public_key), sealed=bytes(box.encrypt(bytes(private_key))), salt=salt
+        public_key=bytes(private_key.public_key),
+        sealed=bytes(box.encrypt(bytes(private_key))),
+        salt=salt,
+        ops=_KDF_OPS,
+        mem=_KDF_MEM,
     )
 
 
@@ -113,7 +121,7 @@ def new_handler_keys(password: str) -> SealedPrivateKey:
 
 def unlock_private_key(stored: SealedPrivateKey, password: str) -> PrivateKey:
     try:
-        raw = SecretBox(_password_key(password, stored.salt)).decrypt(stored.sealed)
+        raw = SecretBox(_password_key(password, stored.salt, stored.ops, stored.mem)).decrypt(stored.sealed)
     except CryptoError:
         raise DecryptionFailed from None
     key = PrivateKey(raw)

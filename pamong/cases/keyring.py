@@ -53,7 +53,11 @@ def _box(purpose: str) -> SecretBox:
 
 def _stored(row: HandlerKey) -> crypto.SealedPrivateKey:
     return crypto.SealedPrivateKey(
-        public_key=bytes(row.public_key), sealed=bytes(row.sealed_private), salt=bytes(row.salt)
+        public_key=bytes(row.public_key),
+        sealed=bytes(row.sealed_private),
+        salt=bytes(row.salt),
+        ops=row.kdf_ops,
+        mem=row.kdf_mem,
     )
 
 
@@ -79,7 +83,13 @@ def key_for_password(user: User, password: str) -> PrivateKey | None:
     sealed = crypto.seal_private_key(private_key, password)
     HandlerKey.objects.update_or_create(
         user=user,
-        defaults={"public_key": sealed.public_key, "sealed_private": sealed.sealed, "salt": sealed.salt},
+        defaults={
+            "public_key": sealed.public_key,
+            "sealed_private": sealed.sealed,
+            "salt": sealed.salt,
+            "kdf_ops": sealed.ops,
+            "kdf_mem": sealed.mem,
+        },
     )
     return private_key
 
@@ -94,7 +104,9 @@ def change_password(user: User, old_password: str, new_password: str) -> None:
     except crypto.DecryptionFailed:
         key_for_password(user, new_password)
         return
-    HandlerKey.objects.filter(pk=row.pk).update(sealed_private=sealed.sealed, salt=sealed.salt)
+    HandlerKey.objects.filter(pk=row.pk).update(
+        sealed_private=sealed.sealed, salt=sealed.salt, kdf_ops=sealed.ops, kdf_mem=sealed.mem
+    )
 
 
 @receiver(password_verified)

@@ -193,6 +193,9 @@ class HandlerKey(models.Model):
     public_key = models.BinaryField()
     sealed_private = models.BinaryField()
     salt = models.BinaryField()
+    # Argon2id cost the private key was sealed with (libsodium opslimit and memlimit in bytes).
+    kdf_ops = models.PositiveIntegerField(default=2)
+    kdf_mem = models.PositiveBigIntegerField(default=64 * 1024 * 1024)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

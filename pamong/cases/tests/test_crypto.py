@@ -88,3 +88,17 @@ def test_the_receipt_unwraps_the_report_key_for_the_reporter_alone() -> None:
     assert crypto.unwrap_for_receipt(wrapped, receipt.key) == report_key
     with pytest.raises(crypto.DecryptionFailed):
         crypto.unwrap_for_receipt(wrapped, crypto.new_receipt().key)
+
+
+def test_a_handler_key_opens_with_the_cost_it_was_sealed_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nacl import pwhash
+
+    monkeypatch.setattr(crypto, "_KDF_OPS", pwhash.argon2id.OPSLIMIT_MIN)
+    monkeypatch.setattr(crypto, "_KDF_MEM", pwhash.argon2id.MEMLIMIT_MIN)
+    cheap = crypto.new_handler_keys("Sasando-Kupang-77")
+    monkeypatch.setattr(crypto, "_KDF_OPS", pwhash.argon2id.OPSLIMIT_MIN + 1)
+    monkeypatch.setattr(crypto, "_KDF_MEM", pwhash.argon2id.MEMLIMIT_MIN * 2)
+    opened = crypto.unlock_private_key(cheap, "Sasando-Kupang-77")
+    assert bytes(opened.public_key) == cheap.public_key
+    resealed = crypto.change_password(cheap, "Sasando-Kupang-77", "Tenun-Ikat-Sabu-24")
+    assert (resealed.ops, resealed.mem) == (pwhash.argon2id.OPSLIMIT_MIN + 1, pwhash.argon2id.MEMLIMIT_MIN * 2)
