@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pamong.cases.models import Kind
+from pamong.core.money import format_rupiah
 
 MAX_TEXT = 5000
 MAX_LINE = 300
@@ -209,7 +210,8 @@ def clean_facts(kind: str, raw: dict[str, Any], *, today: dt.date) -> dict[str, 
 
 
 def describe(kind: str, facts: dict[str, Any]) -> list[tuple[Any, Any]]:
-    """(label, value in words) rows for a handler reading the report."""
+    """(label, value in words) rows for reading the report: choices in words, dates as dates (for the
+    ``tanggal`` filter), amounts in Rupiah."""
     rows: list[tuple[Any, Any]] = []
     for fact in facts_for(kind):
         if fact.name not in facts:
@@ -217,5 +219,9 @@ def describe(kind: str, facts: dict[str, Any]) -> list[tuple[Any, Any]]:
         value = facts[fact.name]
         if fact.kind == "choice":
             value = dict(fact.choices).get(value, value)
+        elif fact.kind == "date":
+            value = dt.date.fromisoformat(value)
+        elif fact.kind == "amount":
+            value = format_rupiah(value)
         rows.append((fact.label, value))
     return rows
