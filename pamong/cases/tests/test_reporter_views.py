@@ -397,6 +397,25 @@ class FollowUpTests(ReporterTestCase):
         self.assertNotIn(self.submitted.receipt, body)
         self.assertNotIn(str(self.report.pk), body)
 
+    def test_the_reporter_reads_dates_and_amounts_the_indonesian_way(self) -> None:
+        broker = services.submit_report(
+            kind=Kind.CALO,
+            answers={
+                "what": "Dijanjikan lulus PPPK",
+                "who": "Perantara",
+                "when": "2024-10-10",
+                "selection": "pppk",
+                "promise": "Lulus tanpa tes",
+                "amount": "75000000",
+                "contact_method": "pesan",
+            },
+        )
+        self.submitted = broker
+        page = self.come_back().get("/lapor/kasus/")
+        self.assertContains(page, "10 Oktober 2024")
+        self.assertContains(page, "Rp 75.000.000")
+        self.assertNotContains(page, "2024-10-10")
+
     def test_the_reporter_replies_with_a_file_and_the_handler_reads_it(self) -> None:
         client = self.come_back()
         response = client.post("/lapor/kasus/balas/", {"body": f"Ini fotonya {MARKER}", "files": [photo("surat.jpg")]})
