@@ -31,8 +31,8 @@ class Kind(models.TextChoices):
 
 class Stage(models.TextChoices):
     DITERIMA = "diterima", _("Diterima")
-    VERIFIKASI = "verifikasi", _("Verifikasi")
-    PEMERIKSAAN = "pemeriksaan", _("Pemeriksaan")
+    VERIFIKASI = "verifikasi", pgettext_lazy("stage", "Verifikasi")
+    PEMERIKSAAN = "pemeriksaan", pgettext_lazy("stage", "Pemeriksaan")
     REKOMENDASI = "rekomendasi", _("Rekomendasi sanksi")
     DIPUTUS = "diputus", _("Diputus Wali Kota (PPK)")
     SELESAI = "selesai", _("Selesai")
@@ -72,9 +72,9 @@ class DisciplineSanction(models.TextChoices):
     TEGURAN_LISAN = "teguran_lisan", _("Teguran lisan")
     TEGURAN_TERTULIS = "teguran_tertulis", _("Teguran tertulis")
     TIDAK_PUAS = "tidak_puas", _("Pernyataan tidak puas secara tertulis")
-    POTONG_TPP_6 = "potong_tpp_6", _("Pemotongan TPP 25% selama 6 bulan")
-    POTONG_TPP_9 = "potong_tpp_9", _("Pemotongan TPP 25% selama 9 bulan")
-    POTONG_TPP_12 = "potong_tpp_12", _("Pemotongan TPP 25% selama 12 bulan")
+    POTONG_TPP_6 = "potong_tpp_6", _("Pemotongan TPP 25 persen selama 6 bulan")
+    POTONG_TPP_9 = "potong_tpp_9", _("Pemotongan TPP 25 persen selama 9 bulan")
+    POTONG_TPP_12 = "potong_tpp_12", _("Pemotongan TPP 25 persen selama 12 bulan")
     TURUN_JABATAN = "turun_jabatan", _("Penurunan jabatan setingkat lebih rendah selama 12 bulan")
     PEMBEBASAN = "pembebasan", _("Pembebasan dari jabatan menjadi pelaksana selama 12 bulan")
     PEMBERHENTIAN = "pemberhentian", _("Pemberhentian dengan hormat tidak atas permintaan sendiri")

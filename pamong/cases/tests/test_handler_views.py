@@ -473,7 +473,7 @@ class StepTests(HandlerCase):
         )
         history = inspector.get(self.case_url(report))
         self.assertContains(history, "Laksanakan.")  # the decision's note, decrypted for the handler
-        self.assertContains(history, "Pemotongan TPP 25% selama 6 bulan")
+        self.assertContains(history, "Pemotongan TPP 25 persen selama 6 bulan")
 
     def test_the_inspector_cannot_decide(self) -> None:
         report = self.to_stage(self.submit(), Stage.REKOMENDASI)
