@@ -29,6 +29,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.throttling import SimpleRateThrottle
 
 from pamong.cases import crypto, facts, keyring, services
+from pamong.cases.downloads import attachment_download
 from pamong.cases.models import (
     Attachment,
     DisciplineSanction,
@@ -419,13 +420,6 @@ def reporter_reply(request: HttpRequest, body: MessageIn, x_receipt: str | None 
     return Status(201, {"id": message.pk, "sent_on": message.sent_on})
 
 
-def _file_response(meta: dict[str, Any], data: bytes) -> HttpResponse:
-    response = HttpResponse(data, content_type=meta.get("type") or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, meta.get("name") or "bukti")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 _FILE_DOC: dict[str, Any] = {
     "responses": {200: {"description": "Isi berkas", "content": {"application/octet-stream": {"schema": {}}}}}
 }
@@ -454,7 +448,7 @@ def reporter_file(
         meta, data = services.read_attachment(access.report, access.key, attachment_id)
     except Http404:
         return Status(404, {"detail": _("Berkas itu tidak ada di laporan ini.")})
-    return _file_response(meta, data)
+    return attachment_download(meta, data)
 
 
 class CountOut(Schema):
@@ -1003,7 +997,7 @@ def handler_file(request: HttpRequest, report_id: uuid.UUID, attachment_id: int)
         meta, data = services.read_attachment(access.report, access.key, attachment_id)
     except Http404:
         return Status(404, {"detail": _("Berkas itu tidak ada di laporan ini.")})
-    return _file_response(meta, data)
+    return attachment_download(meta, data)
 
 
 @router.get(

@@ -26,13 +26,13 @@ from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pamong.cases import attachments, keyring, services
+from pamong.cases.downloads import attachment_download, download
 from pamong.cases.handler_forms import (
     AssignForm,
     CloseForm,
@@ -553,10 +553,7 @@ def identify(request: PamongRequest, report_id: Any) -> HttpResponse:
 def attachment(request: PamongRequest, report_id: Any, attachment_id: int) -> HttpResponse:
     access = _access(request, report_id)
     meta, data = services.read_attachment(access.report, access.key, attachment_id)
-    response = HttpResponse(data, content_type=meta.get("type") or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, meta.get("name") or "bukti")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_download(meta, data)
 
 
 @login_required
@@ -567,10 +564,9 @@ def export(request: PamongRequest, report_id: Any) -> HttpResponse:
     access = _access(request, report_id)
     if access.report.is_purged:
         raise Http404
-    response = HttpResponse(services.export_package(access), content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, f"laporan-{access.report.number}.zip")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(
+        services.export_package(access), content_type="application/zip", filename=f"laporan-{access.report.number}.zip"
+    )
 
 
 # --- recovery ---------------------------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_ratelimit.decorators import ratelimit
 
 from pamong.cases import crypto, keyring, services
+from pamong.cases.downloads import attachment_download
 from pamong.cases.forms import EvidenceUploadHandler, ReceiptForm, ReplyForm, ReportForm
 from pamong.cases.models import Attachment, Kind, Message, Outcome, Report, Stage, Transition
 
@@ -306,10 +306,7 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     if not shown.exists():
         raise Http404
     meta, data = services.read_attachment(access.report, access.key, attachment_id)
-    response = HttpResponse(data, content_type=meta.get("type") or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, meta.get("name") or "bukti")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_download(meta, data)
 
 
 @require_POST
