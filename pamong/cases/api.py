@@ -776,9 +776,6 @@ def post_message(request: HttpRequest, report_id: uuid.UUID, body: HandlerMessag
     return Status(201, {"id": message.pk, "sent_on": message.sent_on, "internal": message.internal})
 
 
-ACTIONS = ["verifikasi", "periksa", "rekomendasi", "putus", "tutup", "tolak", "teruskan"]
-
-
 class TransitionIn(Schema):
     action: str = Field(
         ...,
@@ -788,7 +785,7 @@ class TransitionIn(Schema):
             "menjatuhkan sanksi, false mengembalikan ke pemeriksaan dengan note); tutup; tolak (perlu reason); "
             "teruskan (perlu to)"
         ),
-        json_schema_extra=_enum(ACTIONS),
+        json_schema_extra=_enum(services.STEPS),
     )
     examiner: str = Field("", json_schema_extra=_enum(["", *Examiner.values]))
     track: str = Field("", json_schema_extra=_enum(["", *Track.values]))
@@ -802,43 +799,13 @@ class TransitionIn(Schema):
 
 
 def _apply(access: services.HandlerAccess, body: TransitionIn) -> Report:
-    match body.action:
-        case "verifikasi":
-            return services.start_verification(access)
-        case "periksa":
-            return services.begin_examination(access, body.examiner, note=body.note)
-        case "rekomendasi":
-            return services.recommend(
-                access,
-                track=body.track,
-                ethics_sanction=body.ethics_sanction,
-                discipline_sanction=body.discipline_sanction,
-                election_stage=body.election_stage,
-                note=body.note,
-            )
-        case "putus":
-            if body.approve is None:
-                raise ValidationError(
-                    {
-                        "approve": _(
-                            "Isi approve: true untuk menjatuhkan sanksi, false untuk mengembalikan ke pemeriksaan."
-                        )
-                    }
-                )
-            return services.decide(
-                access,
-                approve=body.approve,
-                ethics_sanction=body.ethics_sanction,
-                discipline_sanction=body.discipline_sanction,
-                note=body.note,
-            )
-        case "tutup":
-            return services.close(access, note=body.note)
-        case "tolak":
-            return services.reject(access, reason=body.reason or body.note)
-        case "teruskan":
-            return services.forward(access, to=body.to, note=body.note)
-    raise ValidationError({"action": _("Pilih langkah: %(actions)s.") % {"actions": ", ".join(ACTIONS)}})
+    if body.action == "putus" and body.approve is None:
+        raise ValidationError(
+            {"approve": _("Isi approve: true untuk menjatuhkan sanksi, false untuk mengembalikan ke pemeriksaan.")}
+        )
+    # A rejection's reason may come as ``note`` too.
+    fields = {**body.model_dump(exclude={"action"}), "reason": body.reason or body.note}
+    return services.perform(access, body.action, **fields)
 
 
 @router.post(

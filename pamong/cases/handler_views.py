@@ -198,22 +198,14 @@ class Action:
     button: Any
     done: Any
     form: Callable[[Report, Any], forms.Form]
-    perform: Callable[[services.HandlerAccess, Any], Report]
 
 
-def _data(form: forms.Form) -> dict[str, Any]:
-    return form.cleaned_data
-
-
-def _decide(access: services.HandlerAccess, form: DecideForm) -> Report:
-    data = form.cleaned_data
-    return services.decide(
-        access,
-        approve=form.approve,
-        ethics_sanction=data.get("ethics_sanction") or "",
-        discipline_sanction=data.get("discipline_sanction") or "",
-        note=data.get("note") or "",
-    )
+def _fields(form: forms.Form) -> dict[str, Any]:
+    """The step form's answers as ``services.perform`` names them (the Wali Kota's choice is ``approve``)."""
+    fields = dict(form.cleaned_data)
+    if isinstance(form, DecideForm):
+        fields["approve"] = form.approve
+    return fields
 
 
 def _decide_form(report: Report, data: Any) -> DecideForm:
@@ -233,7 +225,6 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Mulai verifikasi"),
             gettext_lazy("Laporan %(number)s masuk tahap verifikasi."),
             lambda report, data: EmptyForm(data),
-            lambda access, form: services.start_verification(access),
         ),
         Action(
             "periksa",
@@ -243,7 +234,6 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Mulai pemeriksaan"),
             gettext_lazy("Laporan %(number)s masuk tahap pemeriksaan."),
             lambda report, data: ExamineForm(data),
-            lambda access, form: services.begin_examination(access, _data(form)["examiner"], note=_data(form)["note"]),
         ),
         Action(
             "rekomendasi",
@@ -253,7 +243,6 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Kirim rekomendasi ke Wali Kota"),
             gettext_lazy("Rekomendasi untuk laporan %(number)s dikirim ke Wali Kota."),
             lambda report, data: RecommendForm(data),
-            lambda access, form: services.recommend(access, **_data(form)),
         ),
         Action(
             "putus",
@@ -263,7 +252,6 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Simpan keputusan"),
             gettext_lazy("Keputusan atas laporan %(number)s tersimpan."),
             _decide_form,
-            _decide,
         ),
         Action(
             "tutup",
@@ -273,7 +261,6 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Tutup laporan"),
             gettext_lazy("Laporan %(number)s ditutup."),
             lambda report, data: CloseForm(data),
-            lambda access, form: services.close(access, note=_data(form)["note"]),
         ),
         Action(
             "tolak",
@@ -283,7 +270,6 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Tolak laporan"),
             gettext_lazy("Laporan %(number)s ditolak."),
             lambda report, data: RejectForm(data),
-            lambda access, form: services.reject(access, reason=_data(form)["reason"]),
         ),
         Action(
             "teruskan",
@@ -293,7 +279,6 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Teruskan"),
             gettext_lazy("Laporan %(number)s diteruskan. Unduh paket ekspornya untuk dikirim."),
             lambda report, data: ForwardForm(data),
-            lambda access, form: services.forward(access, to=_data(form)["to"], note=_data(form)["note"]),
         ),
     ]
 }
@@ -445,7 +430,7 @@ def step(request: PamongRequest, report_id: Any, action: str) -> HttpResponse:
     if not form.is_valid():
         return _render_case(request, access, failed=(chosen.slug, form))
     try:
-        report = chosen.perform(access, form)
+        report = services.perform(access, chosen.slug, **_fields(form))
     except ValidationError as exc:
         _apply_errors(form, exc)
         return _render_case(request, access, error=exc, failed=(chosen.slug, form))

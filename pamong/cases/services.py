@@ -14,7 +14,7 @@ import json
 import random
 import secrets
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -999,6 +999,27 @@ def forward(access: HandlerAccess, *, to: str, note: str = "", today: dt.date | 
         facts_={"to": to, "outcome": Outcome.DITERUSKAN},
         updates={"forwarded_to": to, "outcome": Outcome.DITERUSKAN},
     )
+
+
+# The steps of a case by the names the handlers' pages and the API give them, each with the fields
+# its function reads.
+STEPS: dict[str, tuple[Callable[..., Report], tuple[str, ...]]] = {
+    "verifikasi": (start_verification, ()),
+    "periksa": (begin_examination, ("examiner", "note")),
+    "rekomendasi": (recommend, ("track", "ethics_sanction", "discipline_sanction", "election_stage", "note")),
+    "putus": (decide, ("approve", "ethics_sanction", "discipline_sanction", "note")),
+    "tutup": (close, ("note",)),
+    "tolak": (reject, ("reason",)),
+    "teruskan": (forward, ("to", "note")),
+}
+
+
+def perform(access: HandlerAccess, action: str, /, *, today: dt.date | None = None, **fields: Any) -> Report:
+    """One step of the case by its name. The step's own fields are passed on; any other is ignored."""
+    if action not in STEPS:
+        raise ValidationError({"action": _("Pilih langkah: %(actions)s.") % {"actions": ", ".join(STEPS)}})
+    step, names = STEPS[action]
+    return step(access, today=today, **{name: fields[name] for name in names if name in fields})
 
 
 def export_package(access: HandlerAccess) -> bytes:
