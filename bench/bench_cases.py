@@ -30,30 +30,34 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import io
 import json
-import math
 import os
 import secrets
 import shutil
-import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from common import git, int_env, machine, read_meta, remove_database
+from common import (
+    DB_DIR,
+    child_env,
+    in_child,
+    int_env,
+    manage,
+    migrated_template,
+    ms,
+    new_report,
+    p95,
+    remove_database,
+    save_results,
+    scratch_postgres,
+    setup_django,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-DB_DIR = ROOT / "var" / "bench"
-RESULTS_DIR = ROOT / "bench" / "results"
-META_TABLE = "pamong_bench_meta"
 PG_DATABASE = "pamong_bench_cases"
 PLAIN_REPORTS = "bench_plain_report"
 PLAIN_FILES = "bench_plain_file"
@@ -65,20 +69,11 @@ TEXT = (
 )
 
 
-def _ms(seconds: float) -> float:
-    return seconds * 1000
-
-
-def _p95(samples: Sequence[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
-
-
 def _summary(samples: Sequence[float]) -> dict[str, float]:
     return {
-        "median_ms": round(_ms(statistics.median(samples)), 3),
-        "p95_ms": round(_ms(_p95(samples)), 3),
-        "mean_ms": round(_ms(statistics.fmean(samples)), 3),
+        "median_ms": round(ms(statistics.median(samples)), 3),
+        "p95_ms": round(ms(p95(samples)), 3),
+        "mean_ms": round(ms(statistics.fmean(samples)), 3),
         "per_s": round(len(samples) / sum(samples), 1),
     }
 
@@ -86,24 +81,13 @@ def _summary(samples: Sequence[float]) -> dict[str, float]:
 # --- The child: measures the database its environment names ------------------------------------
 
 
-def child_env(*, sqlite_path: Path | None = None, database_url: str | None = None, files: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    env.pop("SQLITE_PATH", None)
-    if sqlite_path is not None:
-        env["SQLITE_PATH"] = str(sqlite_path)
-    if database_url is not None:
-        env["DATABASE_URL"] = database_url
-    env.update(
-        {
-            "PAMONG_ENV": "test",
-            "DJANGO_SETTINGS_MODULE": "pamong.settings",
-            "PAMONG_CASE_FILES": str(files),
-            "PAMONG_CASE_KDF": "min",  # handlers' password keys: setup only, never timed
-            "LOG_LEVEL": env.get("BENCH_LOG_LEVEL", "WARNING"),
-        }
+def cases_env(*, sqlite_path: Path | None = None, database_url: str | None = None, files: Path) -> dict[str, str]:
+    return child_env(
+        sqlite_path=sqlite_path,
+        database_url=database_url,
+        PAMONG_CASE_FILES=str(files),
+        PAMONG_CASE_KDF="min",  # handlers' password keys: setup only, never timed
     )
-    return env
 
 
 def photo() -> bytes:
@@ -184,11 +168,7 @@ def _interleaved(rounds: int, warmup: int, contenders: dict[str, Callable[[], An
 
 
 def measure(intakes: int, receipts: int, warmup: int) -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pamong.settings")
-    import django
-
-    django.setup()
+    setup_django()
 
     import gc
 
@@ -349,96 +329,26 @@ def measure(intakes: int, receipts: int, warmup: int) -> dict[str, Any]:
 # --- The databases ------------------------------------------------------------------------------
 
 
-def migrations_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for migration in sorted(ROOT.glob("pamong/*/migrations/[0-9]*.py")):
-        digest.update(str(migration.relative_to(ROOT)).encode())
-        digest.update(migration.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def write_meta(path: Path, meta: dict[str, str]) -> None:
-    con = sqlite3.connect(path)
-    try:
-        con.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        con.executemany(f"INSERT OR REPLACE INTO {META_TABLE} (key, value) VALUES (?, ?)", meta.items())  # noqa: S608
-        con.commit()
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        con.close()
-
-
-def manage(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def migrated_template(files: Path) -> Path:
-    """An empty, migrated SQLite database, cached until the migrations change."""
-    path = DB_DIR / "cases-template.sqlite3"
-    wanted = {"fingerprint": migrations_fingerprint()}
-    meta = read_meta(path)
-    if meta is not None and meta.get("fingerprint") == wanted["fingerprint"]:
-        return path
-    print(f"building {path.relative_to(ROOT)} (migrate)…", flush=True)
-    DB_DIR.mkdir(parents=True, exist_ok=True)
-    building = path.with_name(f"{path.name}.building-{os.getpid()}")
-    remove_database(building)
-    try:
-        manage("migrate", "--noinput", "-v0", env=child_env(sqlite_path=building, files=files))
-        write_meta(building, wanted)
-        remove_database(path)
-        building.replace(path)
-    finally:
-        remove_database(building)
-    return path
-
-
-def postgres_url(database: str) -> str:
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path=f"/{database}"))
-
-
-def _postgres(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True, connect_timeout=5) as con:
-        con.execute(statement)
-
-
-def in_child(env: dict[str, str], intakes: int, receipts: int, warmup: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="pamong-bench-") as tmp:
-        out = Path(tmp) / "result.json"
-        command = [
-            sys.executable, str(Path(__file__).resolve()), "measure", "--out", str(out),
-            "--intakes", str(intakes), "--receipts", str(receipts), "--warmup", str(warmup),
-        ]  # fmt: skip
-        subprocess.run(command, cwd=ROOT, env=env, check=True)
-        result: dict[str, Any] = json.loads(out.read_text())
-    return result
-
-
 def measure_on_the_database(intakes: int, receipts: int, warmup: int) -> dict[str, Any]:
+    args = ("--intakes", str(intakes), "--receipts", str(receipts), "--warmup", str(warmup))
     with tempfile.TemporaryDirectory(prefix="pamong-bench-cases-files-") as tmp:
         files = Path(tmp)
         if os.environ.get("DATABASE_URL"):
-            url = postgres_url(PG_DATABASE)
             print(f"PostgreSQL: database {PG_DATABASE} (migrated now, dropped afterwards)…", flush=True)
-            _postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            _postgres(f"CREATE DATABASE {PG_DATABASE}")
-            try:
-                env = child_env(database_url=url, files=files)
+            with scratch_postgres(os.environ["DATABASE_URL"], PG_DATABASE) as url:
+                env = cases_env(database_url=url, files=files)
                 manage("migrate", "--noinput", "-v0", env=env)
                 print(f"measuring: {intakes} intakes each way, {receipts} receipt checks…", flush=True)
-                return in_child(env, intakes, receipts, warmup)
-            finally:
-                _postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+                return in_child(__file__, "measure", env, *args)
         path = DB_DIR / "cases-run.sqlite3"
         remove_database(path)
-        shutil.copyfile(migrated_template(files), path)
+        template = migrated_template(
+            "cases-template.sqlite3", lambda building: cases_env(sqlite_path=building, files=files)
+        )
+        shutil.copyfile(template, path)
         try:
             print(f"SQLite: measuring {intakes} intakes each way, {receipts} receipt checks…", flush=True)
-            return in_child(child_env(sqlite_path=path, files=files), intakes, receipts, warmup)
+            return in_child(__file__, "measure", cases_env(sqlite_path=path, files=files), *args)
         finally:
             remove_database(path)
 
@@ -483,18 +393,10 @@ def run() -> dict[str, Any]:
     receipts = int_env("BENCH_CASES_RECEIPTS", 50)
     warmup = int_env("BENCH_CASES_WARMUP", 10)
     started = dt.datetime.now(dt.UTC)
-    report: dict[str, Any] = {
-        "benchmark": "cases",
-        "started_at": started.isoformat(timespec="seconds"),
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
-        "machine": machine(),
-        "result": measure_on_the_database(intakes, receipts, warmup),
-    }
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    report = new_report("cases", started)
+    report["result"] = measure_on_the_database(intakes, receipts, warmup)
     vendor = report["result"]["database_vendor"]
-    out = RESULTS_DIR / f"cases-{vendor}-{started:%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    results_file = save_results(report, f"cases-{vendor}", started)
     result = report["result"]
     figures = {
         "database": vendor,
@@ -506,7 +408,7 @@ def run() -> dict[str, Any]:
         "receipt_check_over_select_by_pk": result["receipt_ratio"],
         "receipt_check_median_ms": result["checks"]["receipt_check"]["median_ms"],
     }
-    return {"table": table(report), "figures": figures, "results_file": str(out.relative_to(ROOT))}
+    return {"table": table(report), "figures": figures, "results_file": results_file}
 
 
 def main() -> None:

@@ -18,22 +18,28 @@ import hashlib
 import json
 import math
 import os
-import sqlite3
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from common import git, int_env, machine, read_meta, remove_database
+from common import (
+    DB_DIR,
+    ROOT,
+    child_env,
+    in_child,
+    int_env,
+    manage,
+    new_report,
+    p95,
+    read_meta,
+    remove_database,
+    save_results,
+    setup_django,
+    write_meta,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-DB_DIR = ROOT / "var" / "bench"
-RESULTS_DIR = ROOT / "bench" / "results"
 SEED = 2024
-META_TABLE = "pamong_bench_meta"
 BENCH_USERNAME = "bench-bkpsdm"
 SQL_SAMPLES = 9  # requests per endpoint for the query count and the SQL time (median)
 SEED_COMMAND = ROOT / "pamong" / "organisation" / "management" / "commands" / "seed_kupang.py"
@@ -70,37 +76,6 @@ def database_path(scale: int) -> Path:
     return DB_DIR / f"scale-{scale}.sqlite3"
 
 
-def child_env(sqlite_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)  # always the SQLite file, whatever the shell says
-    env.update(
-        {
-            "SQLITE_PATH": str(sqlite_path),
-            "PAMONG_ENV": "test",
-            "DJANGO_SETTINGS_MODULE": "pamong.settings",
-            "LOG_LEVEL": env.get("BENCH_LOG_LEVEL", "WARNING"),
-        }
-    )
-    return env
-
-
-def write_meta(path: Path, meta: dict[str, str]) -> None:
-    """Record how the database was built, and leave it as one self-contained file."""
-    con = sqlite3.connect(path)
-    try:
-        con.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        con.executemany(f"INSERT OR REPLACE INTO {META_TABLE} (key, value) VALUES (?, ?)", meta.items())  # noqa: S608
-        con.commit()
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        con.close()
-
-
-def manage(*args: str, sqlite_path: Path) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=child_env(sqlite_path), check=True)
-
-
 def ensure_database(scale: int) -> dict[str, Any]:
     """The cached database for this scale, built (migrate + seed_kupang) if missing or stale."""
     path = database_path(scale)
@@ -117,8 +92,10 @@ def ensure_database(scale: int) -> dict[str, Any]:
     remove_database(building)
     started = time.perf_counter()
     try:
-        manage("migrate", "--noinput", "-v0", sqlite_path=building)
-        manage("seed_kupang", "--scale", str(scale), "--seed", str(SEED), sqlite_path=building)
+        # Always the SQLite file, whatever the shell says.
+        env = child_env(sqlite_path=building)
+        manage("migrate", "--noinput", "-v0", env=env)
+        manage("seed_kupang", "--scale", str(scale), "--seed", str(SEED), env=env)
         built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         write_meta(building, {**wanted, "built_at": built_at})
         remove_database(path)
@@ -137,11 +114,6 @@ def _ms(nanoseconds: int) -> float:
     return nanoseconds / 1e6
 
 
-def _p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
-
-
 class _SqlTimer:
     """Time spent in the database driver (CaptureQueriesContext rounds to whole milliseconds)."""
 
@@ -158,11 +130,7 @@ class _SqlTimer:
 
 def measure(requests: int, warmup: int) -> dict[str, Any]:
     """Time the endpoints with Django's test Client, in this process, on the configured database."""
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pamong.settings")
-    import django
-
-    django.setup()
+    setup_django()
 
     import gc
 
@@ -239,7 +207,7 @@ def measure(requests: int, warmup: int) -> dict[str, Any]:
             "path": path,
             "status": sorted(codes[name] | {status[name]}),
             "median_ms": round(median, 3),
-            "p95_ms": round(_p95(samples[name]), 3),
+            "p95_ms": round(p95(samples[name]), 3),
             "mean_ms": round(statistics.fmean(samples[name]), 3),
             "ratio": round(median / baseline, 2),
             "queries": queries[name],
@@ -265,14 +233,8 @@ def measure(requests: int, warmup: int) -> dict[str, Any]:
 
 
 def measure_in_subprocess(scale: int, sqlite_path: Path, requests: int, warmup: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="pamong-bench-") as tmp:
-        out = Path(tmp) / "result.json"
-        command = [
-            sys.executable, str(Path(__file__).resolve()), "measure",
-            "--out", str(out), "--requests", str(requests), "--warmup", str(warmup),
-        ]  # fmt: skip
-        subprocess.run(command, cwd=ROOT, env=child_env(sqlite_path), check=True)
-        result: dict[str, Any] = json.loads(out.read_text())
+    env = child_env(sqlite_path=sqlite_path)
+    result = in_child(__file__, "measure", env, "--requests", str(requests), "--warmup", str(warmup))
     result["scale"] = scale
     return result
 
@@ -311,11 +273,7 @@ def run() -> dict[str, Any]:
     warmup = int_env("BENCH_WARMUP", 20)
     started = dt.datetime.now(dt.UTC)
     report: dict[str, Any] = {
-        "benchmark": "employees",
-        "started_at": started.isoformat(timespec="seconds"),
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
-        "machine": machine(),
+        **new_report("employees", started),
         "requests": requests,
         "warmup": warmup,
         "seed": SEED,
@@ -328,9 +286,7 @@ def run() -> dict[str, Any]:
         result["database"] = database
         report["scales"].append(result)
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"employees-{started:%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    results_file = save_results(report, "employees", started)
     figures = {
         f"scale_{entry['scale']}": {name: row["ratio"] for name, row in entry["endpoints"].items()}
         for entry in report["scales"]
@@ -338,7 +294,7 @@ def run() -> dict[str, Any]:
     return {
         "table": table(report),
         "figures": {"ratio_to_healthz": figures},
-        "results_file": str(out.relative_to(ROOT)),
+        "results_file": results_file,
     }
 
 

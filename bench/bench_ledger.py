@@ -27,31 +27,39 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import hashlib
 import json
-import math
 import os
 import random
 import shutil
-import sqlite3
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from common import git, int_env, machine, read_meta, remove_database
+from common import (
+    DB_DIR,
+    ROOT,
+    child_env,
+    in_child,
+    int_env,
+    manage,
+    migrated_template,
+    migrations_fingerprint,
+    ms,
+    new_report,
+    p95,
+    postgres_admin_url,
+    read_meta,
+    remove_database,
+    save_results,
+    scratch_postgres,
+    setup_django,
+    write_meta,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-DB_DIR = ROOT / "var" / "bench"
-RESULTS_DIR = ROOT / "bench" / "results"
 KEY_FILE = DB_DIR / "ledger-bench-ed25519.pem"
-META_TABLE = "pamong_bench_meta"
 PG_DATABASE = "pamong_bench"
 SEED = 2024
 BENCH_KIND = "bench.pemda"
@@ -59,60 +67,11 @@ SYNTHETIC_KIND = "bench.synthetic"
 PLAIN_TABLE = "bench_plain_entry"
 
 
-def _ms(seconds: float) -> float:
-    return seconds * 1000
-
-
-def _p95(samples: Sequence[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
-
-
 # --- Child processes: each measures the database its environment names --------------------------
 
 
-def child_env(*, sqlite_path: Path | None = None, database_url: str | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    env.pop("SQLITE_PATH", None)
-    if sqlite_path is not None:
-        env["SQLITE_PATH"] = str(sqlite_path)
-    if database_url is not None:
-        env["DATABASE_URL"] = database_url
-    env.update(
-        {
-            "PAMONG_ENV": "test",
-            "DJANGO_SETTINGS_MODULE": "pamong.settings",
-            "PAMONG_LEDGER_KEY_FILE": str(KEY_FILE),
-            "LOG_LEVEL": env.get("BENCH_LOG_LEVEL", "WARNING"),
-        }
-    )
-    return env
-
-
-def manage(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def in_child(command: str, env: dict[str, str], *args: str) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="pamong-bench-") as tmp:
-        out = Path(tmp) / "result.json"
-        subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), command, "--out", str(out), *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        result: dict[str, Any] = json.loads(out.read_text())
-    return result
-
-
-def _setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pamong.settings")
-    import django
-
-    django.setup()
+def ledger_env(*, sqlite_path: Path | None = None, database_url: str | None = None) -> dict[str, str]:
+    return child_env(sqlite_path=sqlite_path, database_url=database_url, PAMONG_LEDGER_KEY_FILE=str(KEY_FILE))
 
 
 def _plain_model() -> Any:
@@ -222,7 +181,7 @@ def _race(workers: int, items: Sequence[Sequence[Any]], act: Callable[[Any], Non
 
 
 def measure_appends(thread_counts: Sequence[int], appends: int, rounds: int) -> dict[str, Any]:
-    _setup_django()
+    setup_django()
     from django.db import connection
     from django.db.models import Count, Max, Min
     from django.utils import timezone
@@ -304,7 +263,7 @@ def measure_appends(thread_counts: Sequence[int], appends: int, rounds: int) -> 
 
 def build_log(entries: int) -> dict[str, Any]:
     """Fill an empty, migrated database with a log of ``entries`` synthetic entries and sign it."""
-    _setup_django()
+    setup_django()
     from django.db import connection, transaction
 
     from pamong.core import ledger, merkle
@@ -368,7 +327,7 @@ def build_log(entries: int) -> dict[str, Any]:
 
 
 def measure_proofs(calls: int, warmup: int) -> dict[str, Any]:
-    _setup_django()
+    setup_django()
     import gc
 
     from django.db import connection, transaction
@@ -430,8 +389,8 @@ def measure_proofs(calls: int, warmup: int) -> dict[str, Any]:
         "calls": calls,
         "operations": {
             name: {
-                "median_ms": round(_ms(statistics.median(values)), 3),
-                "p95_ms": round(_ms(_p95(values)), 3),
+                "median_ms": round(ms(statistics.median(values)), 3),
+                "p95_ms": round(ms(p95(values)), 3),
                 "ratio": round(statistics.median(values) / baseline, 2),
                 "queries": queries[name],
             }
@@ -443,52 +402,15 @@ def measure_proofs(calls: int, warmup: int) -> dict[str, Any]:
 # --- The databases -----------------------------------------------------------------------------
 
 
-def migrations_fingerprint(*extra: Path) -> str:
-    digest = hashlib.sha256()
-    for migration in sorted(ROOT.glob("pamong/*/migrations/[0-9]*.py")):
-        digest.update(str(migration.relative_to(ROOT)).encode())
-        digest.update(migration.read_bytes())
-    for path in extra:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def write_meta(path: Path, meta: dict[str, str]) -> None:
-    con = sqlite3.connect(path)
-    try:
-        con.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        con.executemany(f"INSERT OR REPLACE INTO {META_TABLE} (key, value) VALUES (?, ?)", meta.items())  # noqa: S608
-        con.commit()
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        con.close()
-
-
-def migrated_template() -> Path:
+def template() -> Path:
     """An empty, migrated SQLite database, cached until the migrations change."""
-    path = DB_DIR / "ledger-template.sqlite3"
-    wanted = {"fingerprint": migrations_fingerprint()}
-    meta = read_meta(path)
-    if meta is not None and meta.get("fingerprint") == wanted["fingerprint"]:
-        return path
-    DB_DIR.mkdir(parents=True, exist_ok=True)
-    building = path.with_name(f"{path.name}.building-{os.getpid()}")
-    remove_database(building)
-    try:
-        manage("migrate", "--noinput", "-v0", env=child_env(sqlite_path=building))
-        write_meta(building, wanted)
-        remove_database(path)
-        building.replace(path)
-    finally:
-        remove_database(building)
-    return path
+    return migrated_template("ledger-template.sqlite3", lambda building: ledger_env(sqlite_path=building))
 
 
 def fresh_sqlite(name: str) -> Path:
     path = DB_DIR / name
     remove_database(path)
-    shutil.copyfile(migrated_template(), path)
+    shutil.copyfile(template(), path)
     return path
 
 
@@ -510,9 +432,9 @@ def ensure_log(entries: int) -> dict[str, Any]:
     print(f"building {path.relative_to(ROOT)} ({entries:,} entries)…", flush=True)
     building = path.with_name(f"{path.name}.building-{os.getpid()}")
     remove_database(building)
-    shutil.copyfile(migrated_template(), building)
+    shutil.copyfile(template(), building)
     try:
-        build = in_child("build-log", child_env(sqlite_path=building), "--entries", str(entries))
+        build = in_child(__file__, "build-log", ledger_env(sqlite_path=building), "--entries", str(entries))
         build["built_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         write_meta(building, {**wanted, "build": json.dumps(build)})
         remove_database(path)
@@ -520,10 +442,6 @@ def ensure_log(entries: int) -> dict[str, Any]:
     finally:
         remove_database(building)
     return {"path": str(path), "reused": False, **build}
-
-
-def postgres_admin_url() -> str:
-    return os.environ.get("BENCH_PG_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def postgres_reachable() -> str | None:
@@ -540,18 +458,6 @@ def postgres_reachable() -> str | None:
     return None
 
 
-def _postgres(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(postgres_admin_url(), autocommit=True, connect_timeout=5) as con:
-        con.execute(statement)
-
-
-def postgres_bench_url() -> str:
-    parts = urlsplit(postgres_admin_url())
-    return urlunsplit(parts._replace(path=f"/{PG_DATABASE}"))
-
-
 # --- The run -----------------------------------------------------------------------------------
 
 
@@ -561,7 +467,7 @@ def appends_on_every_database(threads: list[int], appends: int, rounds: int) -> 
     print(f"appends on SQLite: {threads} threads × {appends} acts × {rounds} rounds…", flush=True)
     path = fresh_sqlite("ledger-appends.sqlite3")
     try:
-        results.append(in_child("measure-appends", child_env(sqlite_path=path), *args))
+        results.append(in_child(__file__, "measure-appends", ledger_env(sqlite_path=path), *args))
     finally:
         remove_database(path)
     why_not = postgres_reachable()
@@ -569,14 +475,10 @@ def appends_on_every_database(threads: list[int], appends: int, rounds: int) -> 
         results.append({"database_vendor": "postgresql", "skipped": why_not})
         return results
     print(f"appends on PostgreSQL (database {PG_DATABASE}, dropped afterwards)…", flush=True)
-    _postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-    _postgres(f"CREATE DATABASE {PG_DATABASE}")
-    try:
-        env = child_env(database_url=postgres_bench_url())
+    with scratch_postgres(postgres_admin_url(), PG_DATABASE) as url:
+        env = ledger_env(database_url=url)
         manage("migrate", "--noinput", "-v0", env=env)
-        results.append(in_child("measure-appends", env, *args))
-    finally:
-        _postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+        results.append(in_child(__file__, "measure-appends", env, *args))
     return results
 
 
@@ -642,26 +544,18 @@ def run() -> dict[str, Any]:
     entries = int_env("BENCH_LEDGER_ENTRIES", 10**6)
     calls = int_env("BENCH_LEDGER_PROOFS", 200)
     started = dt.datetime.now(dt.UTC)
-    report: dict[str, Any] = {
-        "benchmark": "ledger",
-        "started_at": started.isoformat(timespec="seconds"),
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
-        "machine": machine(),
-    }
+    report = new_report("ledger", started)
     report["append_settings"] = {"threads": threads, "appends": appends, "rounds": rounds}
     report["appends"] = appends_on_every_database(threads, appends, rounds)
     log = ensure_log(entries)
     print(f"proofs at {entries:,} entries ({calls} calls each)…", flush=True)
     proofs = in_child(
-        "measure-proofs", child_env(sqlite_path=Path(log["path"])), "--calls", str(calls), "--warmup", "20"
+        __file__, "measure-proofs", ledger_env(sqlite_path=Path(log["path"])), "--calls", str(calls), "--warmup", "20"
     )
     proofs["log"] = log
     report["proofs"] = proofs
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"ledger-{started:%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+    results_file = save_results(report, "ledger", started)
     figures = {
         "appends_plain_over_ledger": {
             f"{result['database_vendor']}_{row['threads']}_threads": row["plain_over_ledger"]
@@ -671,7 +565,7 @@ def run() -> dict[str, Any]:
         },
         "proof_ratio_to_insert": {name: row["ratio"] for name, row in proofs["operations"].items() if name != "insert"},
     }
-    return {"table": table(report), "figures": figures, "results_file": str(out.relative_to(ROOT))}
+    return {"table": table(report), "figures": figures, "results_file": results_file}
 
 
 def main() -> None:

@@ -46,7 +46,6 @@ import http.client
 import json
 import math
 import os
-import platform
 import queue
 import random
 import re
@@ -61,13 +60,24 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
-from common import git, int_env
+from common import (
+    DB_DIR,
+    ROOT,
+    child_env,
+    in_child,
+    int_env,
+    manage,
+    new_report,
+    postgres_admin_url,
+    postgres_url,
+    save_results,
+    scratch_postgres,
+    setup_django,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_VAR = ROOT / "var" / "bench" / "signing-var"  # the server's PAMONG_VAR_DIR: static files, keys
-RESULTS_DIR = ROOT / "bench" / "results"
+BENCH_VAR = DB_DIR / "signing-var"  # the server's PAMONG_VAR_DIR: static files, keys
 PG_DATABASE = "pamong_bench_sign"
 BUSINESS_DATE = "2024-10-17"
 SEED = 2024
@@ -477,17 +487,9 @@ def run_load(spec: dict[str, Any], server_pid: int | None = None) -> dict[str, A
 # --- Django steps (child processes on the bench database) --------------------------------------
 
 
-def _setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pamong.settings")
-    import django
-
-    django.setup()
-
-
 def prepare(out: Path, signers_wanted: int, logins_wanted: int) -> None:
     """Find or make the campaign, pick the signers and the login users, and log the signers in."""
-    _setup_django()
+    setup_django()
     from django.conf import settings
     from django.contrib.auth.hashers import get_hasher
     from django.contrib.sessions.backends.base import VALID_KEY_CHARS
@@ -596,7 +598,7 @@ def prepare(out: Path, signers_wanted: int, logins_wanted: int) -> None:
 
 def check(out: Path, campaign_id: int, expected_file: Path) -> None:
     """Count what the burst left in the database."""
-    _setup_django()
+    setup_django()
     from django.db.models import Count, Max, Min
 
     from pamong.core import ledger
@@ -679,53 +681,14 @@ def argon2_costs(rounds: int = 5) -> dict[str, Any]:
 # --- The run -------------------------------------------------------------------------------------
 
 
-def postgres_admin_url() -> str:
-    return os.environ.get("BENCH_PG_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def bench_url() -> str:
-    return urlunsplit(urlsplit(postgres_admin_url())._replace(path=f"/{PG_DATABASE}"))
-
-
-def _postgres(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(postgres_admin_url(), autocommit=True, connect_timeout=5) as con:
-        con.execute(statement)
-
-
 def server_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("SQLITE_PATH", None)
-    env.update(
-        {
-            "PAMONG_ENV": "demo",
-            "DJANGO_SETTINGS_MODULE": "pamong.settings",
-            "DATABASE_URL": bench_url(),
-            "PAMONG_BUSINESS_DATE": BUSINESS_DATE,
-            "ALLOWED_HOSTS": HOST,
-            "PAMONG_VAR_DIR": str(BENCH_VAR),
-            "LOG_LEVEL": env.get("BENCH_LOG_LEVEL", "WARNING"),
-        }
+    return child_env(
+        database_url=postgres_url(postgres_admin_url(), PG_DATABASE),
+        PAMONG_ENV="demo",
+        PAMONG_BUSINESS_DATE=BUSINESS_DATE,
+        ALLOWED_HOSTS=HOST,
+        PAMONG_VAR_DIR=str(BENCH_VAR),
     )
-    return env
-
-
-def manage(*args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=server_env(), check=True)
-
-
-def django_step(command: str, *args: str) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="pamong-bench-step-") as tmp:
-        out = Path(tmp) / "result.json"
-        subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), command, "--out", str(out), *args],
-            cwd=ROOT,
-            env=server_env(),
-            check=True,
-        )
-        result: dict[str, Any] = json.loads(out.read_text())
-    return result
 
 
 def free_port() -> int:
@@ -784,22 +747,6 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-
-
-def machine() -> dict[str, Any]:
-    cpu_model = platform.processor()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu_count": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
 
 
 def settings_from_env() -> dict[str, Any]:
@@ -1082,24 +1029,15 @@ def table(report: dict[str, Any]) -> str:
 def run() -> dict[str, Any]:
     knobs = settings_from_env()
     started = dt.datetime.now(dt.UTC)
-    report: dict[str, Any] = {
-        "benchmark": "signing",
-        "started_at": started.isoformat(timespec="seconds"),
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
-        "machine": machine(),
-        "settings": knobs,
-    }
+    report: dict[str, Any] = {**new_report("signing", started), "settings": knobs}
     print("argon2 costs…", flush=True)
     report["argon2"] = argon2_costs()
     runs = len(knobs["worker_classes"]) * len(knobs["clients"])
     signers_wanted = runs * knobs["per_run"] + len(knobs["worker_classes"]) * (WARMUP_SIGNERS + knobs["serial"])
     logins_wanted = len(knobs["worker_classes"]) * knobs["logins"]
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
-    _postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-    _postgres(f"CREATE DATABASE {PG_DATABASE}")
     setup: dict[str, float] = {}
-    try:
+    with scratch_postgres(postgres_admin_url(), PG_DATABASE):
         print(f"database {PG_DATABASE}: migrate, seed_kupang --scale 1 --seed {SEED}, collectstatic…", flush=True)
         for name, args in (
             ("migrate", ("migrate", "--noinput", "-v0")),
@@ -1107,11 +1045,13 @@ def run() -> dict[str, Any]:
             ("collectstatic", ("collectstatic", "--noinput", "-v0")),
         ):
             begun = time.perf_counter()
-            manage(*args)
+            manage(*args, env=server_env())
             setup[f"{name}_seconds"] = round(time.perf_counter() - begun, 1)
         report["setup"] = setup
         print(f"preparing the campaign and {signers_wanted:,} sessions…", flush=True)
-        prepared = django_step("prepare", "--signers", str(signers_wanted), "--logins", str(logins_wanted))
+        prepared = in_child(
+            __file__, "prepare", server_env(), "--signers", str(signers_wanted), "--logins", str(logins_wanted)
+        )
         report["prepared"] = {k: v for k, v in prepared.items() if k not in {"login_usernames", "password"}}
         signers = list(prepared["signers"])
         report["servers"] = []
@@ -1132,17 +1072,19 @@ def run() -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="pamong-bench-check-") as tmp:
             expected = Path(tmp) / "expected.json"
             expected.write_text(json.dumps({"signed_user_ids": signed, "successful_posts": len(signed)}))
-            report["check"] = django_step(
-                "check", "--campaign", str(prepared["campaign"]["id"]), "--expected", str(expected)
+            report["check"] = in_child(
+                __file__,
+                "check",
+                server_env(),
+                "--campaign",
+                str(prepared["campaign"]["id"]),
+                "--expected",
+                str(expected),
             )
-    finally:
-        _postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
     report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["projection"] = projections(report)
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"signing-{started:%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+    results_file = save_results(report, "signing", started)
     figures = {
         "signatures_per_s": {
             f"{s['worker_class']}_{r['clients']}": r["signing"]["signatures_per_s"]
@@ -1165,7 +1107,7 @@ def run() -> dict[str, Any]:
         and report["check"]["signatures"] == report["check"]["distinct_signers"] == report["check"]["successful_posts"],
         "ledger_gap_free_and_verified": report["check"]["ledger_gap_free"] and report["check"]["verify_ok"],
     }
-    return {"table": table(report), "figures": figures, "results_file": str(out.relative_to(ROOT))}
+    return {"table": table(report), "figures": figures, "results_file": results_file}
 
 
 def main() -> None:
