@@ -118,6 +118,18 @@ class CasesTestCase(CastMixin, TestCase):
         user = user or self.inspector
         return services.open_as_handler(report.pk, user, self.key(user))
 
+    def examined(
+        self, report: Report, examiner: str = Examiner.INSPEKTORAT, *, identify: bool = True
+    ) -> services.HandlerAccess:
+        """Verified and under examination, by the inspector; the clerk is the reported employee unless
+        ``identify`` is false."""
+        access = self.handle(report)
+        services.start_verification(access)
+        if identify:
+            services.identify(access, employee=self.clerk.employee, opd=None)
+        services.begin_examination(access, examiner)
+        return access
+
     def assigned(self, report: Report) -> dict[User, str]:
         return {a.user: a.role for a in Assignment.objects.filter(report=report).select_related("user")}
 
@@ -175,10 +187,7 @@ class IntakeTests(CasesTestCase):
         report = submit(Kind.TEKANAN, keep_from_mayor=True).report
         self.assertEqual(set(self.assigned(report)), {self.inspector, self.inspector2})
         self.assertFalse(Notification.objects.filter(user=self.mayor).exists())
-        access = self.handle(report)
-        services.start_verification(access)
-        services.identify(access, employee=self.clerk.employee, opd=None)
-        services.begin_examination(access, Examiner.INSPEKTORAT)
+        access = self.examined(report)
         with self.assertRaises(ValidationError) as caught:
             services.recommend(access, track=Track.ETIK, ethics_sanction="tertutup")
         self.assertIn("BKN", caught.exception.message_dict["track"][0])
@@ -413,9 +422,7 @@ class ConflictTests(CasesTestCase):
 
     def test_the_wali_kota_gets_the_recommendation_but_no_kepala_opd_ever_does(self) -> None:
         report = self.about_the_suspect()
-        access = self.handle(report)
-        services.start_verification(access)
-        services.begin_examination(access, Examiner.INSPEKTORAT)
+        access = self.examined(report, identify=False)  # the reporter named the suspect
         services.recommend(access, track=Track.ETIK, ethics_sanction="tertutup")
         self.assertEqual(self.assigned(report)[self.mayor], Assignment.Role.PPK)
         self.assertFalse(Assignment.objects.filter(user=self.health_head).exists())
@@ -573,9 +580,7 @@ class TransitionTests(CasesTestCase):
 
     def test_close_as_not_proven_from_examination_needs_a_reason(self) -> None:
         report = submit().report
-        access = self.handle(report)
-        services.start_verification(access)
-        services.begin_examination(access, Examiner.INSPEKTORAT)
+        access = self.examined(report, identify=False)
         before = self.snapshot(report)
         with self.assertRaises(ValidationError) as caught:
             services.close(access)
@@ -588,11 +593,7 @@ class TransitionTests(CasesTestCase):
 
     def test_the_wali_kota_can_send_it_back_to_examination_with_a_reason(self) -> None:
         report = submit(Kind.TEKANAN).report
-        clerk = self.clerk.employee
-        access = self.handle(report)
-        services.start_verification(access)
-        services.identify(access, employee=clerk, opd=None)
-        services.begin_examination(access, Examiner.ATASAN)
+        access = self.examined(report, Examiner.ATASAN)
         services.recommend(access, track=Track.DISIPLIN, discipline_sanction="potong_tpp_6")
         decision = self.handle(report, self.mayor)
         before = self.snapshot(report)
@@ -612,10 +613,7 @@ class TransitionTests(CasesTestCase):
 
     def test_a_decision_must_fit_the_track(self) -> None:
         report = submit(Kind.TEKANAN).report
-        access = self.handle(report)
-        services.start_verification(access)
-        services.identify(access, employee=self.clerk.employee, opd=None)
-        services.begin_examination(access, Examiner.INSPEKTORAT)
+        access = self.examined(report)
         services.recommend(access, track=Track.ETIK, ethics_sanction="tertutup")
         decision = self.handle(report, self.mayor)
         services.decide(decision, approve=True, discipline_sanction="pemberhentian")
@@ -671,11 +669,7 @@ class TransitionTests(CasesTestCase):
 class PermissionTests(CasesTestCase):
     def at_recommendation(self) -> Report:
         report = submit(Kind.TEKANAN).report
-        access = self.handle(report)
-        services.start_verification(access)
-        services.identify(access, employee=self.clerk.employee, opd=None)
-        services.begin_examination(access, Examiner.INSPEKTORAT)
-        services.recommend(access, track=Track.DISIPLIN, discipline_sanction="teguran_lisan")
+        services.recommend(self.examined(report), track=Track.DISIPLIN, discipline_sanction="teguran_lisan")
         return report
 
     def test_only_the_wali_kota_decides(self) -> None:
@@ -738,15 +732,6 @@ class PermissionTests(CasesTestCase):
 
 
 class RecommendationTests(CasesTestCase):
-    def examined(self, kind: str = Kind.INTEGRITAS, *, identify: bool = True) -> services.HandlerAccess:
-        report = submit(kind).report
-        access = self.handle(report)
-        services.start_verification(access)
-        if identify:
-            services.identify(access, employee=self.clerk.employee, opd=None)
-        services.begin_examination(access, Examiner.INSPEKTORAT)
-        return access
-
     def assertRefused(self, access: services.HandlerAccess, field: str, **kwargs: Any) -> None:
         before = self.snapshot(access.report)
         with self.assertRaises(ValidationError) as caught:
@@ -756,7 +741,7 @@ class RecommendationTests(CasesTestCase):
         self.assertNotIn(self.mayor, self.assigned(access.report))
 
     def test_the_sanctions_must_fit_the_track(self) -> None:
-        access = self.examined()
+        access = self.examined(submit().report)
         self.assertRefused(access, "track", track="")
         self.assertRefused(access, "track", track=Track.TIDAK_TERBUKTI)
         self.assertRefused(access, "ethics_sanction", track=Track.ETIK)
@@ -786,7 +771,7 @@ class RecommendationTests(CasesTestCase):
         self.assertEqual(step.facts["discipline_level"], "berat")
 
     def test_a_neutrality_violation_records_the_election_stage(self) -> None:
-        access = self.examined(Kind.NETRALITAS)
+        access = self.examined(submit(Kind.NETRALITAS).report)
         self.assertRefused(access, "election_stage", track=Track.ETIK, ethics_sanction="terbuka")
         services.recommend(access, track=Track.ETIK, ethics_sanction="terbuka", election_stage="sesudah_penetapan")
         access.report.refresh_from_db()
@@ -795,7 +780,7 @@ class RecommendationTests(CasesTestCase):
         self.assertEqual(step.facts["election_stage"], "sesudah_penetapan")
 
     def test_the_reported_employee_must_be_known(self) -> None:
-        access = self.examined(identify=False)
+        access = self.examined(submit().report, identify=False)
         self.assertRefused(access, "track", track=Track.ETIK, ethics_sanction="terbuka")
 
     def test_the_direct_superior_examines_only_a_named_employee(self) -> None:
