@@ -273,6 +273,8 @@ def follow_up(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt  # checked by _reply, once the upload handlers are in place
 @require_POST
+# Replies share the intake's budget: both write encrypted text and files for anyone who can call them.
+@ratelimit(group="cases.intake", key=_everyone, rate=_report_rate, method="POST", block=True)
 def reply(request: HttpRequest) -> HttpResponse:
     request.upload_handlers = [EvidenceUploadHandler(request)]
     return _reply(request)

@@ -489,6 +489,16 @@ class FollowUpTests(ReporterTestCase):
             self.assertContains(response, "Terlalu banyak yang membuka laporan", status_code=429)
             self.assertNotIn(keyring.REPORTER_COOKIE, response.cookies)
 
+    @FROZEN
+    def test_replies_share_the_intakes_limit_for_everyone_together(self, _clock: mock.Mock) -> None:
+        client = self.come_back()
+        with override_settings(PAMONG_REPORT_RATE="2/m"):
+            for number in range(2):
+                self.assertEqual(client.post("/lapor/kasus/balas/", {"body": f"Balasan {number}"}).status_code, 302)
+            response = client.post("/lapor/kasus/balas/", {"body": "Balasan ketiga"})
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(self.report.messages.count(), 2)
+
     def test_a_rejected_report_shows_the_reason(self) -> None:
         services.reject(self.handler(self.report), reason="Kejadian ini sudah ditangani Bawaslu.")
         page = self.come_back().get("/lapor/kasus/")
