@@ -229,14 +229,6 @@ class ReportForm(EvidenceFilesMixin, forms.Form):
     def wants_name(self) -> bool:
         return self.cleaned_data.get("identity") == self.NAMED
 
-    def apply(self, error: ValidationError) -> None:
-        """A service's ValidationError, onto the fields it names (or the form)."""
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                self.add_error(name if name in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
-
 
 class ReceiptForm(forms.Form):
     """A receipt code typed by the reporter: to open their report, or to confirm they wrote it down."""
@@ -279,10 +271,3 @@ class ReplyForm(EvidenceFilesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["files"] = _files_field()
         self.fields["files"].label = _("Tambah bukti (tidak wajib)")
-
-    def apply(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                self.add_error(name if name in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)

@@ -66,6 +66,7 @@ from pamong.cases.models import (
 )
 from pamong.core import workdays
 from pamong.core.clock import business_today
+from pamong.core.forms import add_service_errors
 from pamong.core.http import PamongRequest
 from pamong.core.money import format_rupiah
 from pamong.organisation.identity import format_identity_number
@@ -114,14 +115,6 @@ def _case_url(report: Report, anchor: str = "") -> str:
 
 def _error_messages(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- the queue ----------------------------------------------------------------------------------------------
@@ -432,7 +425,7 @@ def step(request: PamongRequest, report_id: Any, action: str) -> HttpResponse:
     try:
         report = services.perform(access, chosen.slug, **_fields(form))
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_case(request, access, error=exc, failed=(chosen.slug, form))
     messages.success(request, str(chosen.done) % {"number": report.number})
     return redirect(_case_url(report))
@@ -453,7 +446,7 @@ def message(request: PamongRequest, report_id: Any) -> HttpResponse:
     try:
         services.post_message(access, form.cleaned_data["body"], internal=internal, files=files)
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_case(request, access, error=exc, message_form=form)
     if internal:
         messages.success(request, _("Catatan internal tersimpan; pelapor tidak melihatnya."))
@@ -475,7 +468,7 @@ def assign(request: PamongRequest, report_id: Any) -> HttpResponse:
     try:
         services.assign(access, user)
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_case(request, access, error=exc, assign_form=form)
     messages.success(request, _("%(name)s ditugasi laporan ini.") % {"name": user.full_name})
     return redirect(_case_url(access.report, "petugas"))
@@ -514,7 +507,7 @@ def identify(request: PamongRequest, report_id: Any) -> HttpResponse:
     try:
         removed = services.identify(access, employee=form.cleaned_data["employee"], opd=form.cleaned_data["opd"])
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_case(request, access, error=exc, identify_form=form)
     messages.success(request, _("Terlapor laporan %(number)s tercatat.") % {"number": access.report.number})
     if removed:
@@ -591,7 +584,7 @@ def recovery(request: PamongRequest) -> HttpResponse:
             try:
                 count = services.recover_access(restore_form.cleaned_data["text"], for_user=target)
             except ValidationError as exc:
-                _apply_errors(restore_form, exc)
+                add_service_errors(restore_form, exc)
             else:
                 if count:
                     messages.success(

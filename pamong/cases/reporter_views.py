@@ -27,6 +27,7 @@ from pamong.cases import crypto, keyring, services
 from pamong.cases.downloads import attachment_download
 from pamong.cases.forms import EvidenceUploadHandler, ReceiptForm, ReplyForm, ReportForm
 from pamong.cases.models import Attachment, Kind, Message, Outcome, Report, Stage, Transition
+from pamong.core.forms import add_service_errors
 
 STATISTICS_CACHE_SECONDS = 300
 
@@ -175,7 +176,7 @@ def _submit(request: HttpRequest) -> HttpResponse:
                 keep_from_mayor=bool(data.get("keep_from_mayor")),
             )
         except ValidationError as error:
-            form.apply(error)
+            add_service_errors(form, error)
         else:
             return _set_visit(redirect("cases:receipt"), submitted.report, submitted.report_key, submitted.receipt)
     context.update(form=form, files_lost=posted and bool(request.FILES))
@@ -290,7 +291,7 @@ def _reply(request: HttpRequest) -> HttpResponse:
         try:
             services.reporter_reply(access, form.cleaned_data["body"], form.file_pairs())
         except ValidationError as error:
-            form.apply(error)
+            add_service_errors(form, error)
         else:
             return redirect(reverse("cases:follow_up") + "#pesan")
     return _case_page(request, access, form)

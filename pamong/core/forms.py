@@ -5,12 +5,22 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pamong.core import ledger
 
 RECEIPT_MAX_BYTES = 256 * 1024
 _CODE = re.compile(r"[A-Z2-7]{16}")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form: under the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 class ReceiptCodeForm(forms.Form):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from pamong.core import ledger
 from pamong.core.clock import business_today
+from pamong.core.forms import add_service_errors
 from pamong.core.http import PamongRequest
 from pamong.core.qr import qr_svg
 from pamong.neutrality import queries, services
@@ -26,14 +27,6 @@ from pamong.organisation.models import Employee
 # The assembly screen polls every 2 s; a hundred screens share one computation per second.
 ASSEMBLY_CACHE_SECONDS = 1
 ASSEMBLY_TOP_OPDS = 12
-
-
-def _apply_errors(form: CampaignForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _share(signed: int, eligible: int) -> float:
@@ -71,7 +64,7 @@ def campaign_create(request: PamongRequest) -> HttpResponse:
                 by=request.user, slug=form.cleaned_data["slug"], **form.service_fields()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Kampanye %(title)s tersimpan.") % {"title": campaign.title})
             return redirect("neutrality:campaign_detail", slug=campaign.slug)
@@ -90,7 +83,7 @@ def campaign_edit(request: PamongRequest, slug: str) -> HttpResponse:
         try:
             services.update_campaign(campaign, by=request.user, **form.service_fields())
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Perubahan kampanye %(title)s tersimpan.") % {"title": campaign.title})
             return redirect("neutrality:campaign_detail", slug=campaign.slug)

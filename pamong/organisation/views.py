@@ -21,6 +21,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pamong.core.forms import add_service_errors
 from pamong.core.http import PamongRequest
 from pamong.organisation import queries, services, signals
 from pamong.organisation.forms import (
@@ -200,14 +201,6 @@ def employee_detail(request: PamongRequest, pk: int) -> HttpResponse:
     )
 
 
-def _apply_errors(form: EmployeeForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def employee_create(request: PamongRequest) -> HttpResponse:
@@ -221,7 +214,7 @@ def employee_create(request: PamongRequest) -> HttpResponse:
                 identity_number=form.cleaned_data["identity_number"], by=request.user, **form.service_fields()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Pegawai %(nama)s tersimpan.") % {"nama": employee.full_name})
             return redirect("organisation:employee_detail", pk=employee.pk)
@@ -238,7 +231,7 @@ def employee_edit(request: PamongRequest, pk: int) -> HttpResponse:
         try:
             services.update_employee(employee, by=request.user, **form.service_fields())
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Perubahan data %(nama)s tersimpan.") % {"nama": employee.full_name})
             return redirect("organisation:employee_detail", pk=employee.pk)
