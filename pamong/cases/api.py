@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -31,14 +31,12 @@ from ninja.throttling import SimpleRateThrottle
 from pamong.cases import crypto, facts, keyring, services
 from pamong.cases.downloads import attachment_download
 from pamong.cases.models import (
-    Attachment,
     DisciplineSanction,
     ElectionStage,
     EthicsSanction,
     Examiner,
     ForwardTarget,
     Kind,
-    Message,
     Outcome,
     Report,
     Stage,
@@ -420,6 +418,14 @@ def reporter_reply(request: HttpRequest, body: MessageIn, x_receipt: str | None 
     return Status(201, {"id": message.pk, "sent_on": message.sent_on})
 
 
+def _download(report: Report, key: bytes, attachment_id: int, *, internal: bool) -> HttpResponse | Status:
+    try:
+        meta, data = services.read_attachment(report, key, attachment_id, internal=internal)
+    except Http404:
+        return Status(404, {"detail": _("Berkas itu tidak ada di laporan ini.")})
+    return attachment_download(meta, data)
+
+
 _FILE_DOC: dict[str, Any] = {
     "responses": {200: {"description": "Isi berkas", "content": {"application/octet-stream": {"schema": {}}}}}
 }
@@ -438,17 +444,7 @@ def reporter_file(
     request: HttpRequest, attachment_id: int, x_receipt: str | None = _receipt_header()
 ) -> HttpResponse | Status:
     access = _reporter(x_receipt)
-    # Files of internal notes are the handlers' alone.
-    visible = Attachment.objects.filter(report=access.report, pk=attachment_id).filter(
-        Q(message__isnull=True) | ~Q(message__author=Message.Author.CATATAN)
-    )
-    if not visible.exists():
-        return Status(404, {"detail": _("Berkas itu tidak ada di laporan ini.")})
-    try:
-        meta, data = services.read_attachment(access.report, access.key, attachment_id)
-    except Http404:
-        return Status(404, {"detail": _("Berkas itu tidak ada di laporan ini.")})
-    return attachment_download(meta, data)
+    return _download(access.report, access.key, attachment_id, internal=False)
 
 
 class CountOut(Schema):
@@ -960,11 +956,7 @@ def set_reported(request: HttpRequest, report_id: uuid.UUID, body: ReportedIn) -
 )
 def handler_file(request: HttpRequest, report_id: uuid.UUID, attachment_id: int) -> HttpResponse | Status:
     access = _handler(request, report_id)
-    try:
-        meta, data = services.read_attachment(access.report, access.key, attachment_id)
-    except Http404:
-        return Status(404, {"detail": _("Berkas itu tidak ada di laporan ini.")})
-    return attachment_download(meta, data)
+    return _download(access.report, access.key, attachment_id, internal=True)
 
 
 @router.get(

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -26,7 +26,7 @@ from django_ratelimit.decorators import ratelimit
 from pamong.cases import crypto, keyring, services
 from pamong.cases.downloads import attachment_download
 from pamong.cases.forms import EvidenceUploadHandler, ReceiptForm, ReplyForm, ReportForm
-from pamong.cases.models import Attachment, Kind, Message, Outcome, Report, Stage, Transition
+from pamong.cases.models import Kind, Message, Outcome, Report, Stage, Transition
 from pamong.core.forms import add_service_errors
 
 STATISTICS_CACHE_SECONDS = 300
@@ -302,13 +302,7 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     access = _open_visit(request)
     if isinstance(access, HttpResponse):
         return access
-    # Files of internal notes are the handlers' alone, even to someone who guesses their number.
-    shown = Attachment.objects.filter(pk=attachment_id, report=access.report).exclude(
-        message__author=Message.Author.CATATAN
-    )
-    if not shown.exists():
-        raise Http404
-    meta, data = services.read_attachment(access.report, access.key, attachment_id)
+    meta, data = services.read_attachment(access.report, access.key, attachment_id, internal=False)
     return attachment_download(meta, data)
 
 

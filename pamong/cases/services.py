@@ -658,8 +658,14 @@ def reporter_reply(
     return message
 
 
-def read_attachment(report: Report, key: bytes, attachment_id: int) -> tuple[dict[str, Any], bytes]:
-    row = Attachment.objects.filter(report=report, pk=attachment_id).first()
+def read_attachment(
+    report: Report, key: bytes, attachment_id: int, *, internal: bool = True
+) -> tuple[dict[str, Any], bytes]:
+    rows = Attachment.objects.filter(report=report, pk=attachment_id)
+    if not internal:
+        # Files of internal notes are the handlers' alone, even to someone who guesses their number.
+        rows = rows.exclude(message__author=Message.Author.CATATAN)
+    row = rows.first()
     if row is None or report.is_purged:
         raise Http404
     sealed = (_files_dir() / row.storage_name).read_bytes()
