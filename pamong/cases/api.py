@@ -636,6 +636,17 @@ class CaseOut(_CaseFields):
     assignments: list[AssignmentOut]
 
 
+def _reported(employee: Employee | None) -> dict[str, Any] | None:
+    if employee is None:
+        return None
+    return {
+        "id": employee.pk,
+        "name": employee.name,
+        "identity_masked": mask_identity_number(employee.identity_number),
+        "opd": employee.opd.name,
+    }
+
+
 def _case(access: services.HandlerAccess, user: User) -> dict[str, Any]:
     report = access.report
     base: dict[str, Any] = {
@@ -650,7 +661,7 @@ def _case(access: services.HandlerAccess, user: User) -> dict[str, Any]:
         "opd": report.opd.name if report.opd else None,
         "assigned_to_me": True,
         "purged": report.is_purged,
-        "reported_employee": None,
+        "reported_employee": _reported(report.reported_employee),
         "examiner": _choice(Examiner, report.examiner),
         "track": _choice(Track, report.track),
         "ethics_sanction": _choice(EthicsSanction, report.ethics_sanction),
@@ -670,14 +681,6 @@ def _case(access: services.HandlerAccess, user: User) -> dict[str, Any]:
             for a in report.assignments.select_related("user").order_by("id")
         ],
     }
-    employee = report.reported_employee
-    if employee is not None:
-        base["reported_employee"] = {
-            "id": employee.pk,
-            "name": employee.name,
-            "identity_masked": mask_identity_number(employee.identity_number),
-            "opd": employee.opd.name,
-        }
     if report.is_purged:
         return base
     view = services.read_report(report, access.key, internal=True)
@@ -929,16 +932,7 @@ def set_reported(request: HttpRequest, report_id: uuid.UUID, body: ReportedIn) -
     return Status(
         200,
         {
-            "reported_employee": (
-                {
-                    "id": employee.pk,
-                    "name": employee.name,
-                    "identity_masked": mask_identity_number(employee.identity_number),
-                    "opd": employee.opd.name,
-                }
-                if employee
-                else None
-            ),
+            "reported_employee": _reported(employee),
             "opd": report.opd.name if report.opd else None,
             "removed": [user.username for user in removed],
         },
