@@ -52,6 +52,7 @@ from common import (
     ms,
     new_report,
     p95,
+    provenance,
     remove_database,
     save_results,
     scratch_postgres,
@@ -377,13 +378,11 @@ def table(report: dict[str, Any]) -> str:
         f"({result['throughput_ratio']}× fewer reports per second)"
     )
     lines.append(f"receipt check ÷ SELECT by primary key: {result['receipt_ratio']}×")
-    meta = report["machine"]
     lines.append(
         f"{result['intakes']} intakes each way and {result['receipts']} checks each, interleaved, after "
         f"{result['warmup']} warm-up; photo {result['photo_bytes'] / 1024:.1f} KiB, text {result['text_chars']} "
         f"characters; each report shared with {result['shared_with']} people plus the recovery key; "
-        f"commit {report['git_commit']}{' (dirty)' if report['git_dirty'] else ''}; {meta['cpu_count']} CPU, "
-        f"{meta['cpu_model']}; load {meta['load_average_at_start']}"
+        + provenance(report)
     )
     return "\n".join(lines)
 

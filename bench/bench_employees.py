@@ -32,6 +32,7 @@ from common import (
     manage,
     new_report,
     p95,
+    provenance,
     read_meta,
     remove_database,
     save_results,
@@ -259,11 +260,9 @@ def table(report: dict[str, Any]) -> str:
         origin = "reused" if entry["database"]["reused"] else f"built in {entry['database']['build_seconds']} s"
         lines.append(f"       rows: {rows}; {entry['list_pages']} list pages; database {origin}")
         lines.append("")
-    meta = report["machine"]
     lines.append(
         f"{report['requests']} timed requests per endpoint (after {report['warmup']} warm-up), interleaved; "
-        f"commit {report['git_commit']}{' (dirty)' if report['git_dirty'] else ''}; "
-        f"{meta['cpu_count']} CPU, {meta['cpu_model']}; load {meta['load_average_at_start']}"
+        + provenance(report)
     )
     return "\n".join(lines)
 

@@ -51,6 +51,7 @@ from common import (
     new_report,
     p95,
     postgres_admin_url,
+    provenance,
     read_meta,
     remove_database,
     save_results,
@@ -527,13 +528,7 @@ def table(report: dict[str, Any]) -> str:
             f"{labels[name]:<34} {row['median_ms']:>10.3f} {row['p95_ms']:>8.3f} {row['ratio']:>9.2f} "
             f"{row['queries']:>8}"
         )
-    meta = report["machine"]
-    lines += [
-        "",
-        f"{b['calls']} timed calls per operation, interleaved; commit {report['git_commit']}"
-        f"{' (dirty)' if report['git_dirty'] else ''}; {meta['cpu_count']} CPU, {meta['cpu_model']}; "
-        f"load {meta['load_average_at_start']}",
-    ]
+    lines += ["", f"{b['calls']} timed calls per operation, interleaved; " + provenance(report)]
     return "\n".join(lines)
 
 

@@ -97,6 +97,15 @@ def new_report(benchmark: str, started: dt.datetime) -> dict[str, Any]:
     }
 
 
+def provenance(report: dict[str, Any]) -> str:
+    """The end of a table's last line: the commit, the machine and its load when the run began."""
+    meta = report["machine"]
+    return (
+        f"commit {report['git_commit']}{' (dirty)' if report['git_dirty'] else ''}; {meta['cpu_count']} CPU, "
+        f"{meta['cpu_model']}; load {meta['load_average_at_start']}"
+    )
+
+
 def save_results(report: dict[str, Any], name: str, started: dt.datetime) -> str:
     """Write the report to bench/results/<name>-<start>.json; returns that path, relative to the checkout."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
