@@ -21,7 +21,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -29,7 +28,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.throttling import SimpleRateThrottle
 
 from pamong.cases import crypto, facts, keyring, services
-from pamong.cases.downloads import attachment_download
+from pamong.cases.downloads import attachment_download, download
 from pamong.cases.models import (
     DisciplineSanction,
     ElectionStage,
@@ -966,6 +965,6 @@ def export_package(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse |
     access = _handler(request, report_id)
     if access.report.is_purged:
         return Status(404, {"detail": _("Laporan ini sudah dimusnahkan sesuai masa simpan.")})
-    response = HttpResponse(services.export_package(access), content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, f"laporan-{access.report.number}.zip")
-    return response
+    return download(
+        services.export_package(access), content_type="application/zip", filename=f"laporan-{access.report.number}.zip"
+    )

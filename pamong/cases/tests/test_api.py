@@ -468,6 +468,7 @@ class HandlerApiTests(ReportApiTestCase):
         self.assertEqual(self.step(token, "teruskan", to="bkn").json()["stage"]["code"], "diteruskan")
         package = self.call("get", f"/api/v1/cases/{self.report.pk}/package", token)
         self.assertEqual(package["Content-Type"], "application/zip")
+        self.assertEqual(package["X-Content-Type-Options"], "nosniff")
         self.assertTrue(package.content.startswith(b"PK"))
 
     def test_messages_to_the_reporter_and_internal_notes(self) -> None:
