@@ -9,7 +9,6 @@ report's content is decrypted for this request alone.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,7 +67,6 @@ from pamong.core import workdays
 from pamong.core.clock import business_today
 from pamong.core.forms import add_service_errors
 from pamong.core.http import PamongRequest
-from pamong.core.money import format_rupiah
 from pamong.organisation.identity import format_identity_number
 from pamong.organisation.models import Role, User
 
@@ -323,18 +321,6 @@ def _step_facts(facts: dict[str, Any]) -> list[tuple[Any, Any]]:
     return rows
 
 
-def _fact_value(value: Any) -> Any:
-    """Amounts in Rupiah, dates the Indonesian way; the rest as written."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return format_rupiah(value)
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
-
-
 def _render_case(
     request: PamongRequest,
     access: services.HandlerAccess,
@@ -370,7 +356,7 @@ def _render_case(
     context = {
         "report": report,
         "view": view,
-        "rows": [(label, _fact_value(value)) for label, value in view.rows],
+        "rows": view.rows,
         "reporter": view.content.get("reporter"),
         "contact": view.content.get("contact") or "",
         "reported_number": view.content.get("reported_number") or "",
