@@ -226,7 +226,8 @@ def eligible_handlers(report: Report) -> list[User]:
     """Inspektorat and BKPSDM staff who hold a key and have no conflict with this report."""
     candidates = (
         User.objects.filter(is_active=True, role_grants__role__in=HANDLING_ROLES, case_key__isnull=False)
-        .select_related("employee__position__superior")
+        .select_related("employee__position__superior", "case_key")
+        .prefetch_related("role_grants")
         .distinct()
         .order_by("full_name")
     )
@@ -235,7 +236,25 @@ def eligible_handlers(report: Report) -> list[User]:
 
 def _mayors() -> list[User]:
     return list(
-        User.objects.filter(is_active=True, role_grants__role=Role.WALI_KOTA, case_key__isnull=False).distinct()
+        User.objects.filter(is_active=True, role_grants__role=Role.WALI_KOTA, case_key__isnull=False)
+        .select_related("employee__position__superior", "case_key")
+        .distinct()
+    )
+
+
+def _grant_new(report: Report, key: bytes, grants: Sequence[tuple[User, str]], today: dt.date) -> None:
+    """Share a report that nobody holds yet (intake): one insert, keys from the prefetched rows."""
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                report=report,
+                user=user,
+                role=role,
+                wrapped_key=crypto.wrap_key(key, PublicKey(bytes(user.case_key.public_key))),
+                assigned_on=today,
+            )
+            for user, role in grants
+        ]
     )
 
 
@@ -423,14 +442,18 @@ def _save_report(
         _store_files(key, report, clean_files, message=None, from_reporter=True, today=today, pending=pending)
     Transition.objects.create(report=report, from_stage="", to_stage=Stage.DITERIMA, on=today)
     handlers = _least_loaded(eligible_handlers(report), INTAKE_HANDLERS, prefer_role=Role.INSPEKTORAT)
-    for handler in handlers:
-        _grant(report, key, handler, Assignment.Role.PETUGAS, None, today)
+    mayors = []
+    if kind == Kind.TEKANAN and share_with_mayor:
+        mayors = [m for m in _mayors() if conflict_of(report, m) is None and m not in handlers]
+    _grant_new(
+        report,
+        key,
+        [(h, Assignment.Role.PETUGAS) for h in handlers] + [(m, Assignment.Role.PPK) for m in mayors],
+        today,
+    )
     title = _("Laporan baru %(number)s: %(kind)s") % {"number": report.number, "kind": report.get_kind_display()}
     _notify(handlers, title, _("Buka antrean laporan untuk membacanya."), report)
-    if kind == Kind.TEKANAN and share_with_mayor:
-        mayors = [m for m in _mayors() if conflict_of(report, m) is None]
-        for mayor in mayors:
-            _grant(report, key, mayor, Assignment.Role.PPK, None, today)
+    if mayors:
         _notify(
             mayors,
             _("Laporan tekanan terhadap pegawai: %(number)s") % {"number": report.number},
