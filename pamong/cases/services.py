@@ -1079,9 +1079,11 @@ def export_package(access: HandlerAccess) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("laporan.json", json.dumps(summary, ensure_ascii=False, indent=2))
-        for row in Attachment.objects.filter(report=report):
+        # Files of internal notes stay out with the notes; each file is numbered so two "bukti-1.jpg" never clash.
+        shared = Attachment.objects.filter(report=report).exclude(message__author=Message.Author.CATATAN)
+        for row in shared:
             meta, data = read_attachment(report, access.key, row.pk)
-            archive.writestr(f"bukti/{meta['name']}", data)
+            archive.writestr(f"bukti/{row.pk}-{meta['name']}", data)
     return out.getvalue()
 
 

@@ -734,7 +734,7 @@ class ExportTests(HandlerCase):
         report = self.submit(Kind.CALO, files=[("transfer.png", png_bytes())])
         access = self.access(report, self.inspector)
         services.post_message(access, "Pesan untuk pelapor.")
-        services.post_message(access, "CATATAN-RAHASIA-INTERNAL", internal=True)
+        services.post_message(access, "CATATAN-RAHASIA-INTERNAL", internal=True, files=[("memo.png", png_bytes())])
         response = self.web_login(self.inspector).get(reverse("cases:export", args=[report.pk]))
         self.assertEqual(response["Content-Type"], "application/zip")
         self.assertIn("attachment", response["Content-Disposition"])
@@ -743,8 +743,8 @@ class ExportTests(HandlerCase):
             names = archive.namelist()
             self.assertIn("laporan.json", names)
             evidence = [n for n in names if n.startswith("bukti/")]
-            self.assertEqual(len(evidence), 1)
-            self.assertTrue(evidence[0].endswith(".png"))
+            self.assertEqual(len(evidence), 1)  # the internal note's file stays out
+            self.assertTrue(evidence[0].endswith(".png") and "transfer" in evidence[0])
             Image.open(io.BytesIO(archive.read(evidence[0]))).verify()
             summary = json.loads(archive.read("laporan.json"))
         self.assertEqual(summary["nomor"], report.number)
