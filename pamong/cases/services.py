@@ -742,6 +742,11 @@ def unassign(access: HandlerAccess, user: User) -> None:
     _check_assigned(access)
     with transaction.atomic():
         report = _lock(access.report)
+        if report.assignments.filter(user=user, role=Assignment.Role.PPK).exists():
+            # The Wali Kota receives pressure reports and decisions by rule, not by a handler's choice.
+            raise ValidationError(
+                _("Wali Kota (PPK) menerima laporan ini menurut aturan; petugas tidak dapat melepasnya.")
+            )
         others = report.assignments.filter(role=Assignment.Role.PETUGAS).exclude(user=user)
         if user != access.user and not others.exists():
             raise ValidationError(_("Laporan harus tetap punya setidaknya satu petugas."))

@@ -684,6 +684,14 @@ class PermissionTests(CasesTestCase):
         report.refresh_from_db()
         self.assertEqual(report.stage, Stage.DIPUTUS)
 
+    def test_a_handler_cannot_take_a_pressure_report_away_from_the_wali_kota(self) -> None:
+        report = submit(Kind.TEKANAN).report
+        before = self.snapshot(report)
+        with self.assertRaisesMessage(ValidationError, "petugas tidak dapat melepasnya"):
+            services.unassign(self.handle(report), self.mayor)
+        self.assertEqual(self.snapshot(report), before)
+        self.assertEqual(self.assigned(report)[self.mayor], Assignment.Role.PPK)
+
     def test_the_wali_kota_does_not_run_the_handlers_steps(self) -> None:
         report = submit(Kind.TEKANAN).report
         mayor = self.handle(report, self.mayor)
