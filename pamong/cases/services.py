@@ -319,7 +319,18 @@ def open_as_handler(report_id: Any, user: User, private_key: PrivateKey | None) 
         raise PermissionDenied(
             _("Kunci laporan ini dibuat untuk kunci lama Anda. Minta rekan petugas membagikannya lagi.")
         ) from None
+    _rewrap_for_recovery(report, key)
     return HandlerAccess(report=report, user=user, key=key)
+
+
+def _rewrap_for_recovery(report: Report, key: bytes) -> None:
+    """A report made before the current recovery key gets wrapped for it the first time a handler opens it."""
+    recovery = RecoveryKey.objects.filter(active=True).only("pk", "public_key").first()
+    if recovery is None or report.recovery_key_id == recovery.pk:
+        return
+    wrapped = crypto.wrap_key(key, PublicKey(bytes(recovery.public_key)))
+    Report.objects.filter(pk=report.pk).update(recovery_key=recovery, recovery_wrapped=wrapped)
+    report.recovery_key_id, report.recovery_wrapped = recovery.pk, wrapped
 
 
 def _check_assigned(access: HandlerAccess) -> None:
@@ -1177,7 +1188,7 @@ def _unlink(names: Iterable[str]) -> None:
 
 def create_recovery_key(by: User) -> str:
     """A new recovery key for the Inspektorat head; the text is returned once and never stored.
-    New reports are wrapped for it; a handler can re-wrap older ones by opening them."""
+    New reports are wrapped for it, older ones the next time a handler opens them."""
     if not by.has_role(Role.INSPEKTORAT):
         raise PermissionDenied(_("Hanya Inspektorat yang membuat kunci pemulihan."))
     public_key, text = crypto.new_recovery_key()
@@ -1188,8 +1199,8 @@ def create_recovery_key(by: User) -> str:
 
 
 def recover_access(recovery_text: str, *, for_user: User, today: dt.date | None = None) -> int:
-    """With the recovery key, give ``for_user`` every open report it can unwrap and they have no
-    conflict with. Returns how many reports they received."""
+    """With the recovery key, give ``for_user`` every report not yet destroyed that the key unwraps and
+    they have no conflict with. Returns how many reports they received."""
     today = today or business_today()
     if not for_user.has_role(*HANDLING_ROLES):
         raise ValidationError(_("Hanya pegawai Inspektorat atau BKPSDM yang dapat menerima akses laporan."))
@@ -1208,8 +1219,6 @@ def recover_access(recovery_text: str, *, for_user: User, today: dt.date | None 
                 report, key, for_user, Assignment.Role.PETUGAS, None, today
             ):
                 granted += 1
-    if granted == 0 and not Report.objects.exclude(recovery_wrapped=b"").exists():
-        return 0
     return granted
 
 

@@ -1036,6 +1036,16 @@ class HandlerKeyTests(CasesTestCase):
         with self.assertRaises(Http404):
             self.handle(before, newcomer)
 
+    def test_a_report_older_than_the_recovery_key_is_wrapped_for_it_when_a_handler_opens_it(self) -> None:
+        newcomer = make_user(make_employee(self.inspectorate, "Inspektur Pengganti"), roles=((Role.INSPEKTORAT, None),))
+        self.give_key(newcomer)
+        before = submit().report
+        text = services.create_recovery_key(self.inspector)
+        self.handle(before)  # the inspector opens it once
+        self.assertNotIn(newcomer, self.assigned(before))
+        self.assertEqual(services.recover_access(text, for_user=newcomer), 1)
+        self.assertEqual(self.handle(before, newcomer).report, before)
+
     def test_a_new_recovery_key_replaces_the_old_one(self) -> None:
         first = services.create_recovery_key(self.inspector)
         second = services.create_recovery_key(self.inspector)
