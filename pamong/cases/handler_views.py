@@ -606,5 +606,7 @@ def recovery(request: PamongRequest) -> HttpResponse:
         # Reports received before the current key: only a handler who holds them can share them on.
         "unprotected_count": kept.count() - protected,
         "restore_form": restore_form,
+        # Only the Inspektur makes a key (a forged request is refused by the service: 403).
+        "can_create": services.is_inspectorate_head(user),
     }
     return render(request, "cases/handler/recovery.html", context)

@@ -1186,11 +1186,28 @@ def _unlink(names: Iterable[str]) -> None:
 # --- recovery -------------------------------------------------------------------------------------------------
 
 
+def is_inspectorate_head(user: Any) -> bool:
+    """The Inspektur: an Inspektorat handler who heads the Inspektorat. The recovery key is theirs."""
+    employee = getattr(user, "employee", None)
+    if employee is None or employee.position is None:
+        return False
+    return bool(
+        user.has_role(Role.INSPEKTORAT)
+        and employee.position.is_head_of_opd
+        and employee.opd.kind == OPD.Kind.INSPEKTORAT
+    )
+
+
 def create_recovery_key(by: User) -> str:
     """A new recovery key for the Inspektorat head; the text is returned once and never stored.
-    New reports are wrapped for it, older ones the next time a handler opens them."""
+    New reports are wrapped for it, older ones the next time a handler opens them.
+
+    Only the head: whoever holds the text can share every report with anyone, so an auditor who
+    could make a new key would read every report after it, assigned to them or not."""
     if not by.has_role(Role.INSPEKTORAT):
         raise PermissionDenied(_("Hanya Inspektorat yang membuat kunci pemulihan."))
+    if not is_inspectorate_head(by):
+        raise PermissionDenied(_("Hanya Inspektur, kepala Inspektorat, yang membuat kunci pemulihan."))
     public_key, text = crypto.new_recovery_key()
     with transaction.atomic():
         RecoveryKey.objects.filter(active=True).update(active=False)

@@ -118,10 +118,10 @@ class TickTests(HandlerCase):
 
 class RecoveryKeyCommandTests(HandlerCase):
     def test_it_prints_a_new_key_once_that_restores_access(self) -> None:
-        output = run("cases_recovery_key", "--by", format_identity_number(self.inspector.username))
+        output = run("cases_recovery_key", "--by", format_identity_number(self.chief_inspector.username))
         line = next(line.strip() for line in output.splitlines() if line.startswith("    "))
         key = RecoveryKey.objects.get(active=True)
-        self.assertEqual(key.created_by, self.inspector)
+        self.assertEqual(key.created_by, self.chief_inspector)
         self.assertEqual(bytes(crypto.recovery_private_key(line).public_key), bytes(PublicKey(bytes(key.public_key))))
         self.assertIn("brankas", output)
         report = self.submit(Kind.CALO)

@@ -768,7 +768,7 @@ class RecoveryTests(HandlerCase):
         self.assertEqual(self.client_for(self.inspector).get(reverse("cases:recovery")).status_code, 200)
 
     def test_a_new_key_is_shown_once_and_a_reload_does_not_replace_it(self) -> None:
-        client = self.client_for(self.inspector)
+        client = self.client_for(self.chief_inspector)
         page = client.get(reverse("cases:recovery"))
         nonce = page.context["nonce"]
         response = client.post(reverse("cases:recovery"), {"action": "buat", "nonce": nonce})
@@ -778,7 +778,7 @@ class RecoveryTests(HandlerCase):
         self.assertContains(response, "brankas")
         self.assertIn("no-store", response["Cache-Control"])
         key = RecoveryKey.objects.get(active=True)
-        self.assertEqual(key.created_by, self.inspector)
+        self.assertEqual(key.created_by, self.chief_inspector)
         self.assertNotIn(text.encode(), bytes(key.public_key))
         again = client.post(reverse("cases:recovery"), {"action": "buat", "nonce": nonce})
         self.assertContains(again, "kunci tidak dibuat dua kali")
@@ -787,7 +787,7 @@ class RecoveryTests(HandlerCase):
         self.assertNotContains(client.get(reverse("cases:recovery")), text)
 
     def test_the_recovery_key_restores_access_for_a_chosen_handler(self) -> None:
-        text = services.create_recovery_key(self.inspector)
+        text = services.create_recovery_key(self.chief_inspector)
         report = self.submit(Kind.CALO, opd=self.health)
         self.assertFalse(Assignment.objects.filter(report=report, user=self.bkpsdm).exists())
         client = self.client_for(self.inspector)
@@ -799,7 +799,7 @@ class RecoveryTests(HandlerCase):
         self.assertEqual(self.web_login(self.bkpsdm).get(self.case_url(report)).status_code, 200)
 
     def test_a_mistyped_recovery_key_is_refused_in_words(self) -> None:
-        services.create_recovery_key(self.inspector)
+        services.create_recovery_key(self.chief_inspector)
         response = self.client_for(self.inspector).post(
             reverse("cases:recovery"), {"action": "pulihkan", "text": "bukan-kunci", "user": self.bkpsdm.pk}
         )

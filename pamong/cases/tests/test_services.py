@@ -114,6 +114,15 @@ class CasesTestCase(CastMixin, TestCase):
     def key(self, user: User) -> PrivateKey:
         return PrivateKey(self.keys[user.pk])
 
+    def inspectorate_head(self) -> User:
+        """The Inspektur, who alone makes the recovery key."""
+        post = Position.objects.create(
+            opd=self.inspectorate, name="Inspektur", level="jpt_pratama", grade="II.b", is_head_of_opd=True
+        )
+        return make_user(
+            make_employee(self.inspectorate, "Inspektur", position=post), roles=((Role.INSPEKTORAT, None),)
+        )
+
     def handle(self, report: Report, user: User | None = None) -> services.HandlerAccess:
         user = user or self.inspector
         return services.open_as_handler(report.pk, user, self.key(user))
@@ -433,7 +442,7 @@ class ConflictTests(CasesTestCase):
         self.assertIn("Hanya pegawai Inspektorat atau BKPSDM", caught.exception.messages[0])
 
     def test_recovery_skips_the_chain_of_command(self) -> None:
-        text = services.create_recovery_key(self.inspector)
+        text = services.create_recovery_key(self.inspectorate_head())
         report = self.about_the_suspect()
         self.assertEqual(services.recover_access(text, for_user=self.secretary), 0)
         self.assertFalse(Assignment.objects.filter(report=report, user=self.secretary).exists())
@@ -1016,7 +1025,9 @@ class HandlerKeyTests(CasesTestCase):
         before = submit().report
         with self.assertRaises(PermissionDenied):
             services.create_recovery_key(self.bkpsdm)
-        text = services.create_recovery_key(self.inspector)
+        with self.assertRaises(PermissionDenied):
+            services.create_recovery_key(self.inspector)  # an auditor, not the Inspektur
+        text = services.create_recovery_key(self.inspectorate_head())
         after = submit(Kind.CALO).report
         self.assertEqual(bytes(before.recovery_wrapped), b"")
         self.assertNotEqual(bytes(after.recovery_wrapped), b"")
@@ -1040,15 +1051,16 @@ class HandlerKeyTests(CasesTestCase):
         newcomer = make_user(make_employee(self.inspectorate, "Inspektur Pengganti"), roles=((Role.INSPEKTORAT, None),))
         self.give_key(newcomer)
         before = submit().report
-        text = services.create_recovery_key(self.inspector)
+        text = services.create_recovery_key(self.inspectorate_head())
         self.handle(before)  # the inspector opens it once
         self.assertNotIn(newcomer, self.assigned(before))
         self.assertEqual(services.recover_access(text, for_user=newcomer), 1)
         self.assertEqual(self.handle(before, newcomer).report, before)
 
     def test_a_new_recovery_key_replaces_the_old_one(self) -> None:
-        first = services.create_recovery_key(self.inspector)
-        second = services.create_recovery_key(self.inspector)
+        head = self.inspectorate_head()
+        first = services.create_recovery_key(head)
+        second = services.create_recovery_key(head)
         self.assertNotEqual(first, second)
         self.assertEqual(RecoveryKey.objects.filter(active=True).count(), 1)
         report = submit().report
