@@ -291,11 +291,31 @@ def can_see_queue(user: Any) -> bool:
     )
 
 
+def _conflicts(user: User) -> Q:
+    """``conflict_of`` as a filter: the reports this person may never handle."""
+    employee = user.employee
+    if employee is None:
+        return Q(pk__in=[])
+    conflicts = Q(reported_employee=employee)
+    if employee.position_id:
+        below: set[int] = set()
+        frontier = {employee.position_id}
+        while frontier:
+            frontier = set(Position.objects.filter(superior_id__in=frontier).values_list("pk", flat=True)) - below
+            below |= frontier
+        conflicts |= Q(reported_employee__position__in=below)
+    position = employee.position
+    if position is not None and (position.is_head_of_opd or position.level in Position.STRUCTURAL_LEVELS):
+        conflicts |= Q(opd_id=employee.opd_id) | Q(opd__isnull=True, reported_employee__opd_id=employee.opd_id)
+    return conflicts
+
+
 def visible_reports(user: User) -> QuerySet[Report]:
     """Reports this user may find in the queue: Inspektorat sees the whole queue's metadata (to assign
-    work); everyone else sees only what is assigned to them."""
+    work); everyone else sees only what is assigned to them. Nobody sees a report about someone in
+    their chain of command, not even its number and date: that alone tells the reported when."""
     if user.has_role(Role.INSPEKTORAT):
-        return Report.objects.all()
+        return Report.objects.exclude(_conflicts(user))
     return Report.objects.filter(assignments__user=user)
 
 

@@ -80,3 +80,25 @@ class RecoveryTests(HandlerCase):
             services.create_recovery_key(self.inspector)
         report = self.submit(handlers=(self.inspector2,))
         self.assertEqual(client.get(self.case_url(report)).status_code, 404)
+
+
+class QueueConflictTests(HandlerCase):
+    """Inspektorat sees the whole queue's metadata to share out work, but not the reports it may never
+    handle: a row with a date, a kind and the OPD tells the reported Inspektur that he was reported, and when."""
+
+    def test_the_reported_inspektur_does_not_find_the_report_in_his_queue(self) -> None:
+        assert self.chief_inspector.employee is not None
+        about_him = self.submit(opd=None, reported_number=self.chief_inspector.employee.identity_number)
+        about_his_office = self.submit(Kind.CALO, opd=self.inspectorate)
+        about_his_auditor = self.submit(Kind.NETRALITAS, opd=None, reported_number=self.auditor.identity_number)
+        elsewhere = self.submit(Kind.CALO, opd=self.health)
+        for report in (about_him, about_his_office, about_his_auditor):
+            self.assertIsNotNone(services.conflict_of(report, self.chief_inspector))
+        page = self.client_for(self.chief_inspector).get(reverse("cases:queue"))
+        for report in (about_him, about_his_office, about_his_auditor):
+            self.assertNotContains(page, report.number)
+        self.assertContains(page, elsewhere.number)
+        listed = {row.number for row in services.queue(self.chief_inspector)}
+        self.assertEqual(listed, {elsewhere.number})
+        # A colleague without a conflict still sees them all, to share them out.
+        self.assertEqual(len(services.queue(self.inspector2)), 4)
