@@ -28,10 +28,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pamong.cases import attachments, keyring, services
 from pamong.cases.downloads import attachment_download, download
+from pamong.cases.forms import EvidenceUploadHandler
 from pamong.cases.handler_forms import (
     AssignForm,
     CloseForm,
@@ -419,9 +421,17 @@ def step(request: PamongRequest, report_id: Any, action: str) -> HttpResponse:
 
 @login_required
 @never_cache
+@csrf_exempt  # checked by _message, once the upload handlers are in place
 @require_POST
-@_refusals
 def message(request: PamongRequest, report_id: Any) -> HttpResponse:
+    # Evidence stays in memory until it is cleaned and sealed, as on the reporter's side.
+    request.upload_handlers = [EvidenceUploadHandler(request)]
+    return _message(request, report_id)
+
+
+@csrf_protect
+@_refusals
+def _message(request: PamongRequest, report_id: Any) -> HttpResponse:
     access = _access(request, report_id)
     form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():

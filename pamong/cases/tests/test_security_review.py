@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from unittest import mock
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from pamong.cases import keyring, services
 from pamong.cases.models import Assignment, Kind, RecoveryKey
-from pamong.cases.tests.test_handler_views import HandlerCase
+from pamong.cases.tests.test_handler_views import HandlerCase, png_bytes
 from pamong.cases.tests.test_reporter_views import ReporterTestCase, answers
 
 
@@ -102,3 +104,22 @@ class QueueConflictTests(HandlerCase):
         self.assertEqual(listed, {elsewhere.number})
         # A colleague without a conflict still sees them all, to share them out.
         self.assertEqual(len(services.queue(self.inspector2)), 4)
+
+
+class HandlerUploadTests(HandlerCase):
+    def test_a_forged_message_without_the_token_is_refused(self) -> None:
+        report = self.submit()
+        client = self.web_login(self.inspector)
+        client.handler.enforce_csrf_checks = True
+        response = client.post(reverse("cases:message", args=[report.pk]), {"body": "palsu"})
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(report.messages.exists())
+
+    def test_a_handlers_evidence_never_reaches_a_temporary_file(self) -> None:
+        report = self.submit()
+        client = self.web_login(self.inspector)
+        big = SimpleUploadedFile("foto.png", png_bytes() + b"\0" * (3 * 1024 * 1024), content_type="image/png")
+        with mock.patch("django.core.files.uploadhandler.TemporaryUploadedFile") as temporary:
+            client.post(reverse("cases:message", args=[report.pk]), {"body": "Bukti foto", "uploads": [big]})
+        temporary.assert_not_called()
+        self.assertEqual(report.messages.count(), 1)
