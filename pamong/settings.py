@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "pamong.organisation",
     "pamong.neutrality",
     "pamong.cases",
+    "pamong.staffing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,173 @@
+"""Vacancies and proposals to fill them, under policy periods that are data, not code paths (issue 6).
+
+A policy period says, for a span of dates: which levels need the Minister of Home Affairs' written
+approval before a replacement (UU 10/2016 Pasal 71(2); SE Mendagri 100.2.1.3/1575/SJ), how many
+proposals each group of levels may submit (the 2024 pre-election guidance: eselon II ≤ 3, eselon
+III + IV ≤ 15), from which date other vacancies may be proposed, and whether a withdrawn or rejected
+proposal frees its place. A period is edited by writing a new version with a reason; the old
+version stays, so every decision can be read against the rules in force when it was taken.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pamong.organisation.models import Position
+
+
+class PolicyPeriod(models.Model):
+    """One version of a policy period; ``code`` names the period across its versions."""
+
+    code = models.SlugField(_("kode"), max_length=40)
+    version = models.PositiveIntegerField(_("versi"), default=1)
+    name = models.CharField(_("nama"), max_length=200)
+    starts_on = models.DateField(_("mulai"))
+    ends_on = models.DateField(
+        _("berakhir"), null=True, blank=True, help_text=_("Kosong: sampai kepala daerah baru dilantik.")
+    )
+    # Position.Level values whose replacement needs a Mendagri approval letter in this period.
+    approval_levels = models.JSONField(_("jenjang yang perlu persetujuan Mendagri"), default=list, blank=True)
+    # [{"code": "eselon_ii", "label": "Eselon II", "levels": ["jpt_pratama"], "limit": 3}, ...]
+    quotas = models.JSONField(_("kuota usulan"), default=list, blank=True)
+    quota_source = models.CharField(_("dasar kuota"), max_length=300, blank=True)
+    # Vacancies without an important/urgent reason wait until this date; the quotas apply to
+    # submissions before it (to the whole period when it is empty).
+    others_from = models.DateField(_("lowongan lain boleh diusulkan mulai"), null=True, blank=True)
+    frees_on_withdrawal = models.BooleanField(_("usulan yang ditarik mengembalikan kuota"), default=True)
+    frees_on_rejection = models.BooleanField(_("usulan yang ditolak Kemendagri mengembalikan kuota"), default=False)
+    reason = models.TextField(_("alasan perubahan"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "code", "-version"]
+        verbose_name = _("periode kebijakan")
+        verbose_name_plural = _("periode kebijakan")
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="policy_period_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    def quota_for(self, level: str) -> dict[str, Any] | None:
+        return next((q for q in self.quotas if level in q.get("levels", [])), None)
+
+    def needs_approval(self, level: str) -> bool:
+        return level in (self.approval_levels or [])
+
+
+class Vacancy(models.Model):
+    class Reason(models.TextChoices):
+        PENSIUN = "pensiun", _("Pensiun")
+        MUTASI = "mutasi", _("Mutasi")
+        PROMOSI = "promosi", _("Promosi")
+        MENINGGAL = "meninggal", _("Meninggal dunia")
+        DIBERHENTIKAN = "diberhentikan", _("Diberhentikan")
+        LAINNYA = "lainnya", _("Lainnya")
+
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="vacancies", verbose_name=_("jabatan")
+    )
+    since = models.DateField(_("lowong sejak"))
+    reason = models.CharField(_("sebab"), max_length=20, choices=Reason.choices)
+    filled_on = models.DateField(_("terisi tanggal"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["since", "id"]
+        verbose_name = _("lowongan")
+        verbose_name_plural = _("lowongan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["position"], condition=Q(filled_on__isnull=True), name="vacancy_one_open_per_post"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position} ({self.since})"
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draf", _("Draf")
+        SUBMITTED = "diajukan", _("Diajukan BKPSDM")
+        SEKDA = "disetujui_sekda", _("Disetujui Sekda")
+        WALI_KOTA = "disetujui_wali_kota", _("Disetujui Wali Kota")
+        SENT = "dikirim_kemendagri", _("Dikirim ke Kemendagri")
+        APPROVED = "disetujui_kemendagri", _("Disetujui Kemendagri")
+        REJECTED = "ditolak_kemendagri", _("Ditolak Kemendagri")
+        APPOINTED = "dilantik", _("SK pengangkatan terbit")
+        WITHDRAWN = "ditarik", _("Ditarik")
+
+    class Urgency(models.TextChoices):
+        LAYANAN_TERHENTI = "layanan_terhenti", _("Layanan kepada masyarakat terhenti")
+        AMANAT_UU = "amanat_uu", _("Amanat peraturan perundang-undangan")
+        PA_KPA = "pa_kpa", _("Pengguna/Kuasa Pengguna Anggaran (PA/KPA) kosong")
+        LOGISTIK_PEMILU = "logistik_pemilu", _("Dukungan logistik dan penyelenggaraan Pilkada")
+
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("lowongan"))
+    period_code = models.SlugField(_("periode kebijakan"), max_length=40)
+    # The quota group the proposal counts against ("" when its level has no quota), fixed at submission.
+    quota_group = models.CharField(max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=25, choices=Status.choices, default=Status.DRAFT)
+    urgency = models.JSONField(_("alasan penting dan mendesak"), default=list, blank=True)
+    justification = models.TextField(_("uraian alasan"), blank=True)
+    counts_against_quota = models.BooleanField(default=False)
+    submitted_on = models.DateField(null=True, blank=True)
+    mendagri_letter_number = models.CharField(_("nomor surat Kemendagri"), max_length=100, blank=True)
+    mendagri_letter_date = models.DateField(_("tanggal surat Kemendagri"), null=True, blank=True)
+    decree_number = models.CharField(_("nomor SK pengangkatan"), max_length=100, blank=True)
+    decree_date = models.DateField(_("tanggal SK pengangkatan"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("usulan pengisian jabatan")
+        verbose_name_plural = _("usulan pengisian jabatan")
+        indexes = [
+            models.Index(fields=["period_code", "quota_group", "counts_against_quota"], name="proposal_quota_use")
+        ]
+
+    def __str__(self) -> str:
+        return f"usulan {self.pk} ({self.vacancy})"
+
+
+class ProposalStep(models.Model):
+    """One step of a proposal as the ledger records it. Never edited."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="steps")
+    from_status = models.CharField(max_length=25, blank=True)
+    to_status = models.CharField(max_length=25)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    on = models.DateField()
+    facts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+def step_payload(step: ProposalStep) -> dict[str, Any]:
+    proposal = step.proposal
+    position = proposal.vacancy.position
+    return {
+        "proposal": proposal.pk,
+        "position": position.pk,
+        "opd": position.opd_id,
+        "level": position.level,
+        "from": step.from_status,
+        "to": step.to_status,
+        "on": step.on.isoformat(),
+        "facts": step.facts,
+    }

@@ -1,0 +1,353 @@
+"""Every state change of staffing: one function, one transaction, one ledger entry per proposal step.
+
+The quota rule cannot race: a submission locks every version row of its policy period before it
+counts the proposals already holding a place, so concurrent submissions (clerks, browser tabs, the
+API) queue one behind another on PostgreSQL, and SQLite's single writer does the same. The one that
+would exceed the quota is refused with the quota, the count and the proposals that hold it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from pamong.core import ledger
+from pamong.core.clock import business_today
+from pamong.organisation.models import Position, Role, User
+from pamong.staffing.models import PolicyPeriod, Proposal, ProposalStep, Vacancy
+
+S = Proposal.Status
+PERIOD_FIELDS = (
+    "name",
+    "starts_on",
+    "ends_on",
+    "approval_levels",
+    "quotas",
+    "quota_source",
+    "others_from",
+    "frees_on_withdrawal",
+    "frees_on_rejection",
+)
+SOURCE_PASAL_71 = "UU 10/2016 Pasal 71 ayat (2); SE Mendagri 100.2.1.3/1575/SJ"
+
+
+def _require(user: User | None, *roles: str) -> None:
+    if user is not None and not user.has_role(*roles):
+        raise PermissionDenied(_("Langkah ini bukan wewenang peran Anda."))
+
+
+# --- policy periods -------------------------------------------------------------------------------------
+
+
+def _check_period(period: PolicyPeriod) -> None:
+    if period.ends_on and period.ends_on < period.starts_on:
+        raise ValidationError({"ends_on": _("Tanggal berakhir tidak boleh sebelum tanggal mulai.")})
+    levels = set(Position.Level.values)
+    if not set(period.approval_levels or []) <= levels:
+        raise ValidationError({"approval_levels": _("Jenjang yang perlu persetujuan Mendagri tidak dikenal.")})
+    seen: set[str] = set()
+    for quota in period.quotas or []:
+        if not quota.get("code") or not set(quota.get("levels", [])) <= levels or int(quota.get("limit", -1)) < 0:
+            raise ValidationError(
+                {"quotas": _("Setiap kuota perlu kode, jenjang yang dikenal, dan batas 0 atau lebih.")}
+            )
+        if seen & set(quota["levels"]):
+            raise ValidationError({"quotas": _("Satu jenjang hanya boleh masuk satu kelompok kuota.")})
+        seen |= set(quota["levels"])
+
+
+@transaction.atomic
+def create_period(*, by: User | None, code: str, reason: str = "", **fields: Any) -> PolicyPeriod:
+    _require(by, Role.BKPSDM)
+    if PolicyPeriod.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("Kode periode sudah dipakai; ubah periode itu dengan versi baru.")})
+    period = PolicyPeriod(
+        code=code, version=1, reason=reason, created_by=by, **{k: fields[k] for k in PERIOD_FIELDS if k in fields}
+    )
+    _check_period(period)
+    period.full_clean()
+    period.save()
+    return period
+
+
+@transaction.atomic
+def revise_period(code: str, *, by: User | None, reason: str, **fields: Any) -> PolicyPeriod:
+    """A new version of a period; the old one stays for the record. A reason is required."""
+    _require(by, Role.BKPSDM)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Tuliskan alasan perubahan periode kebijakan.")})
+    versions = list(PolicyPeriod.objects.select_for_update().filter(code=code).order_by("-version"))
+    if not versions:
+        raise ValidationError({"code": _("Periode kebijakan tidak ditemukan.")})
+    latest = versions[0]
+    period = PolicyPeriod(code=code, version=latest.version + 1, reason=reason.strip(), created_by=by)
+    for name in PERIOD_FIELDS:
+        setattr(period, name, fields.get(name, getattr(latest, name)))
+    _check_period(period)
+    period.full_clean()
+    period.save()
+    return period
+
+
+def current_version(code: str) -> PolicyPeriod | None:
+    return PolicyPeriod.objects.filter(code=code).order_by("-version").first()
+
+
+def period_on(day: dt.date) -> PolicyPeriod | None:
+    """The latest version of the period in force on ``day`` (the latest-starting one if several)."""
+    latest = PolicyPeriod.objects.values("code").annotate(v=Max("version"))
+    candidates = [
+        p
+        for p in PolicyPeriod.objects.filter(starts_on__lte=day).order_by("-starts_on")
+        if (p.code, p.version) in {(row["code"], row["v"]) for row in latest}
+        and (p.ends_on is None or p.ends_on >= day)
+    ]
+    return candidates[0] if candidates else None
+
+
+# --- vacancies --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_vacancy(position: Position, *, by: User | None, since: dt.date, reason: str) -> Vacancy:
+    _require(by, Role.BKPSDM)
+    if reason not in Vacancy.Reason.values:
+        raise ValidationError({"reason": _("Pilih sebab jabatan lowong.")})
+    if Vacancy.objects.filter(position=position, filled_on__isnull=True).exists():
+        raise ValidationError({"position": _("Jabatan ini sudah tercatat lowong.")})
+    return Vacancy.objects.create(position=position, since=since, reason=reason)
+
+
+# --- proposals --------------------------------------------------------------------------------------------
+
+
+def _step(proposal: Proposal, to_status: str, *, by: User | None, today: dt.date, **facts: Any) -> ProposalStep:
+    step = ProposalStep.objects.create(
+        proposal=proposal, from_status=proposal.status, to_status=to_status, by=by, on=today, facts=facts
+    )
+    proposal.status = to_status
+    ledger.append_entry("staffing.proposal_step", step, by=by)
+    return step
+
+
+def _lock(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().select_related("vacancy__position__opd").get(pk=proposal.pk)
+
+
+def _out_of_order(proposal: Proposal, action: str) -> ValidationError:
+    return ValidationError(
+        _("Usulan ini berstatus %(status)s; %(action)s tidak bisa dilakukan sekarang.")
+        % {"status": proposal.get_status_display(), "action": action}
+    )
+
+
+@transaction.atomic
+def draft_proposal(
+    vacancy: Vacancy, *, by: User | None, urgency: list[str], justification: str, today: dt.date | None = None
+) -> Proposal:
+    _require(by, Role.BKPSDM)
+    today = today or business_today()
+    if vacancy.filled_on is not None:
+        raise ValidationError({"vacancy": _("Jabatan ini sudah terisi.")})
+    unknown = set(urgency) - set(Proposal.Urgency.values)
+    if unknown:
+        raise ValidationError({"urgency": _("Alasan penting dan mendesak tidak dikenal.")})
+    period = period_on(today)
+    if period is None:
+        raise ValidationError(_("Tidak ada periode kebijakan yang berlaku hari ini; BKPSDM perlu menetapkannya dulu."))
+    return Proposal.objects.create(
+        vacancy=vacancy,
+        period_code=period.code,
+        urgency=sorted(set(urgency)),
+        justification=(justification or "").strip(),
+        created_by=by,
+    )
+
+
+def _holders(period_code: str, group: str) -> list[Proposal]:
+    return list(
+        Proposal.objects.select_related("vacancy__position__opd")
+        .filter(period_code=period_code, quota_group=group, counts_against_quota=True)
+        .order_by("submitted_on", "id")
+    )
+
+
+@transaction.atomic
+def submit_proposal(proposal: Proposal, *, by: User | None, today: dt.date | None = None) -> Proposal:
+    """Submit a draft: the queue date and the quota are checked here, under the period's lock."""
+    _require(by, Role.BKPSDM)
+    today = today or business_today()
+    # Lock the period first, then the proposal: every submitter takes the locks in the same order.
+    versions = list(PolicyPeriod.objects.select_for_update().filter(code=proposal.period_code).order_by("-version"))
+    proposal = _lock(proposal)
+    if proposal.status != S.DRAFT:
+        raise _out_of_order(proposal, _("pengajuan"))
+    if not versions:
+        raise ValidationError(_("Periode kebijakan usulan ini tidak ditemukan."))
+    period = versions[0]
+    level = proposal.vacancy.position.level
+    others_from = period.others_from
+    before_others = others_from is not None and today < others_from
+    if others_from is not None and before_others and not proposal.urgency:
+        raise ValidationError(
+            _(
+                "Lowongan tanpa alasan penting dan mendesak baru dapat diusulkan mulai %(date)s "
+                "(%(period)s). Centang alasannya bila memang mendesak, atau tunggu antrean."
+            )
+            % {"date": date_format(others_from, "j F Y"), "period": period.name}
+        )
+    quota = period.quota_for(level) if (before_others or period.others_from is None) else None
+    group = ""
+    if quota is not None:
+        group = quota["code"]
+        holders = _holders(period.code, group)
+        limit = int(quota["limit"])
+        if len(holders) >= limit:
+            listed = "; ".join(f"#{p.pk} {p.vacancy.position.name} ({p.vacancy.position.opd})" for p in holders)
+            raise ValidationError(
+                _(
+                    "Kuota %(label)s periode %(period)s sudah penuh: %(used)d dari %(limit)d usulan terpakai "
+                    "(%(source)s). Usulan yang memakai kuota: %(listed)s."
+                )
+                % {
+                    "label": quota.get("label", group),
+                    "period": period.name,
+                    "used": len(holders),
+                    "limit": limit,
+                    "source": period.quota_source or _("periode kebijakan"),
+                    "listed": listed or "-",
+                }
+            )
+    proposal.quota_group = group
+    proposal.counts_against_quota = bool(group)
+    proposal.submitted_on = today
+    _step(proposal, S.SUBMITTED, by=by, today=today, quota=group, period_version=period.version)
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def approve_by_sekda(proposal: Proposal, *, by: User | None, today: dt.date | None = None) -> Proposal:
+    _require(by, Role.SEKDA)
+    proposal = _lock(proposal)
+    if proposal.status != S.SUBMITTED:
+        raise _out_of_order(proposal, _("persetujuan Sekda"))
+    _step(proposal, S.SEKDA, by=by, today=today or business_today())
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def approve_by_mayor(proposal: Proposal, *, by: User | None, today: dt.date | None = None) -> Proposal:
+    _require(by, Role.WALI_KOTA)
+    proposal = _lock(proposal)
+    if proposal.status != S.SEKDA:
+        raise _out_of_order(proposal, _("persetujuan Wali Kota"))
+    _step(proposal, S.WALI_KOTA, by=by, today=today or business_today())
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def send_to_kemendagri(proposal: Proposal, *, by: User | None, today: dt.date | None = None) -> Proposal:
+    _require(by, Role.BKPSDM)
+    proposal = _lock(proposal)
+    if proposal.status != S.WALI_KOTA:
+        raise _out_of_order(proposal, _("pengiriman ke Kemendagri"))
+    _step(proposal, S.SENT, by=by, today=today or business_today())
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def record_decision(
+    proposal: Proposal,
+    *,
+    by: User | None,
+    approved: bool,
+    letter_number: str,
+    letter_date: dt.date | None,
+    today: dt.date | None = None,
+) -> Proposal:
+    """Kemendagri's answer, with its letter number and date."""
+    _require(by, Role.BKPSDM)
+    proposal = _lock(proposal)
+    if proposal.status != S.SENT:
+        raise _out_of_order(proposal, _("pencatatan keputusan Kemendagri"))
+    letter_number = (letter_number or "").strip()
+    if not letter_number or letter_date is None:
+        raise ValidationError(
+            {"letter_number": _("Catat nomor dan tanggal surat Kemendagri (%(source)s).") % {"source": SOURCE_PASAL_71}}
+        )
+    proposal.mendagri_letter_number, proposal.mendagri_letter_date = letter_number, letter_date
+    to_status = S.APPROVED if approved else S.REJECTED
+    if not approved:
+        period = current_version(proposal.period_code)
+        if period is not None and period.frees_on_rejection:
+            proposal.counts_against_quota = False
+    _step(proposal, to_status, by=by, today=today or business_today(), letter=letter_number)
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def record_appointment(
+    proposal: Proposal,
+    *,
+    by: User | None,
+    decree_number: str,
+    decree_date: dt.date | None,
+    today: dt.date | None = None,
+) -> Proposal:
+    """The appointment decree. Where the period needs the Minister's approval for this level, only a
+    proposal Kemendagri approved (letter number and date on record) can be appointed."""
+    _require(by, Role.BKPSDM)
+    proposal = _lock(proposal)
+    decree_number = (decree_number or "").strip()
+    if not decree_number or decree_date is None:
+        raise ValidationError({"decree_number": _("Catat nomor dan tanggal SK pengangkatan.")})
+    period = period_on(decree_date)
+    level = proposal.vacancy.position.level
+    needs_approval = period is not None and period.needs_approval(level)
+    allowed = {S.APPROVED} if needs_approval else {S.APPROVED, S.WALI_KOTA}
+    if proposal.status not in allowed:
+        if needs_approval:
+            raise ValidationError(
+                _(
+                    "Penggantian pejabat %(level)s pada %(period)s perlu persetujuan tertulis Mendagri (%(source)s); "
+                    "catat dulu surat persetujuan Kemendagri."
+                )
+                % {
+                    "level": proposal.vacancy.position.get_level_display(),
+                    "period": period.name if period else "",
+                    "source": SOURCE_PASAL_71,
+                }
+            )
+        raise _out_of_order(proposal, _("pencatatan SK pengangkatan"))
+    proposal.decree_number, proposal.decree_date = decree_number, decree_date
+    _step(proposal, S.APPOINTED, by=by, today=today or business_today(), decree=decree_number)
+    proposal.save()
+    Vacancy.objects.filter(pk=proposal.vacancy_id).update(filled_on=decree_date)
+    return proposal
+
+
+@transaction.atomic
+def withdraw(proposal: Proposal, *, by: User | None, reason: str, today: dt.date | None = None) -> Proposal:
+    _require(by, Role.BKPSDM)
+    proposal = _lock(proposal)
+    if proposal.status in {S.APPOINTED, S.REJECTED, S.WITHDRAWN}:
+        raise _out_of_order(proposal, _("penarikan usulan"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Tuliskan alasan penarikan usulan.")})
+    period = current_version(proposal.period_code)
+    if period is not None and period.frees_on_withdrawal:
+        proposal.counts_against_quota = False
+    _step(proposal, S.WITHDRAWN, by=by, today=today or business_today())
+    proposal.save()
+    return proposal

@@ -1,0 +1,67 @@
+"""A first walk through the staffing services (issue 6, first part); the full suite follows."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.test import TestCase
+
+from pamong.core import ledger
+from pamong.core.testing import CastMixin
+from pamong.organisation.models import Position
+from pamong.staffing import services
+from pamong.staffing.models import Proposal
+
+DAY = dt.date(2024, 10, 17)
+
+
+class StaffingWalkTests(CastMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.build_cast()
+        services.create_period(
+            by=cls.bkpsdm,
+            code="pra-pilkada-2024",
+            name="Masa pra-Pilkada 2024",
+            starts_on=dt.date(2024, 3, 22),
+            approval_levels=["jpt_pratama", "administrator", "pengawas"],
+            quotas=[{"code": "eselon_ii", "label": "eselon II", "levels": ["jpt_pratama"], "limit": 1}],
+            quota_source="Arahan Kemendagri 2024",
+            others_from=dt.date(2024, 12, 1),
+        )
+
+    def vacancy(self, name: str) -> Position:
+        post = Position.objects.create(opd=self.health, name=name, level="jpt_pratama", grade="II.b")
+        return services.open_vacancy(post, by=self.bkpsdm, since=dt.date(2024, 9, 1), reason="pensiun")
+
+    def test_the_quota_refuses_the_next_proposal_and_names_who_holds_it(self) -> None:
+        first = services.draft_proposal(self.vacancy("Kepala A"), by=self.bkpsdm, urgency=["pa_kpa"], justification="")
+        services.submit_proposal(first, by=self.bkpsdm, today=DAY)
+        second = services.draft_proposal(self.vacancy("Kepala B"), by=self.bkpsdm, urgency=["pa_kpa"], justification="")
+        with self.assertRaisesMessage(ValidationError, "sudah penuh: 1 dari 1 usulan terpakai"):
+            services.submit_proposal(second, by=self.bkpsdm, today=DAY)
+        second.refresh_from_db()
+        self.assertEqual(second.status, Proposal.Status.DRAFT)
+
+    def test_without_urgency_a_vacancy_waits_for_the_queue_date(self) -> None:
+        draft = services.draft_proposal(self.vacancy("Kepala C"), by=self.bkpsdm, urgency=[], justification="")
+        with self.assertRaisesMessage(ValidationError, "baru dapat diusulkan mulai 1 Desember 2024"):
+            services.submit_proposal(draft, by=self.bkpsdm, today=DAY)
+
+    def test_no_appointment_without_the_ministers_approval(self) -> None:
+        proposal = services.draft_proposal(
+            self.vacancy("Kepala D"), by=self.bkpsdm, urgency=["amanat_uu"], justification=""
+        )
+        services.submit_proposal(proposal, by=self.bkpsdm, today=DAY)
+        services.approve_by_sekda(proposal, by=self.sekda, today=DAY)
+        services.approve_by_mayor(proposal, by=self.mayor, today=DAY)
+        with self.assertRaisesMessage(ValidationError, "perlu persetujuan tertulis Mendagri"):
+            services.record_appointment(proposal, by=self.bkpsdm, decree_number="SK/1", decree_date=DAY)
+        services.send_to_kemendagri(proposal, by=self.bkpsdm, today=DAY)
+        services.record_decision(
+            proposal, by=self.bkpsdm, approved=True, letter_number="100.2.2.6/999/SJ", letter_date=DAY
+        )
+        services.record_appointment(proposal, by=self.bkpsdm, decree_number="SK/1", decree_date=DAY)
+        proposal.refresh_from_db()
+        self.assertEqual(proposal.status, Proposal.Status.APPOINTED)
+        self.assertEqual(proposal.steps.count(), 6)
+        self.assertTrue(ledger.verify_ledger().ok)
