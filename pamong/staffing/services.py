@@ -101,14 +101,11 @@ def current_version(code: str) -> PolicyPeriod | None:
 
 def period_on(day: dt.date) -> PolicyPeriod | None:
     """The latest version of the period in force on ``day`` (the latest-starting one if several)."""
-    latest = PolicyPeriod.objects.values("code").annotate(v=Max("version"))
-    candidates = [
-        p
-        for p in PolicyPeriod.objects.filter(starts_on__lte=day).order_by("-starts_on")
-        if (p.code, p.version) in {(row["code"], row["v"]) for row in latest}
-        and (p.ends_on is None or p.ends_on >= day)
-    ]
-    return candidates[0] if candidates else None
+    latest = {(row["code"], row["v"]) for row in PolicyPeriod.objects.values("code").annotate(v=Max("version"))}
+    for period in PolicyPeriod.objects.filter(starts_on__lte=day).order_by("-starts_on", "-version"):
+        if (period.code, period.version) in latest and (period.ends_on is None or period.ends_on >= day):
+            return period
+    return None
 
 
 # --- vacancies --------------------------------------------------------------------------------------------
