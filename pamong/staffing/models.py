@@ -171,3 +171,43 @@ def step_payload(step: ProposalStep) -> dict[str, Any]:
         "on": step.on.isoformat(),
         "facts": step.facts,
     }
+
+
+class ActingAssignment(models.Model):
+    """An existing official acting (Plt/Plh) in a vacant post for a span of dates (SE Kepala BKN
+    Nomor 1/SE/I/2021). The official keeps the definitive post; the term and its one extension are
+    limited by configuration, and the acting official may not appoint, transfer or dismiss staff."""
+
+    class Kind(models.TextChoices):
+        PLT = "plt", _("Pelaksana Tugas (Plt)")
+        PLH = "plh", _("Pelaksana Harian (Plh)")
+
+    vacancy = models.ForeignKey(
+        Vacancy, on_delete=models.PROTECT, related_name="acting_assignments", verbose_name=_("lowongan")
+    )
+    employee = models.ForeignKey(
+        "organisation.Employee",
+        on_delete=models.PROTECT,
+        related_name="acting_assignments",
+        verbose_name=_("pejabat yang ditugaskan"),
+    )
+    kind = models.CharField(_("jenis"), max_length=3, choices=Kind.choices)
+    starts_on = models.DateField(_("mulai"))
+    ends_on = models.DateField(_("berakhir"))
+    extended = models.BooleanField(_("sudah diperpanjang"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("penugasan Plt/Plh")
+        verbose_name_plural = _("penugasan Plt/Plh")
+        indexes = [models.Index(fields=["vacancy", "starts_on", "ends_on"], name="acting_vacancy_span")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="acting_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.vacancy.position} ({self.starts_on}–{self.ends_on})"
