@@ -152,6 +152,8 @@ def draft_proposal(
     today = today or business_today()
     if vacancy.filled_on is not None:
         raise ValidationError({"vacancy": _("Jabatan ini sudah terisi.")})
+    if _live_proposals(vacancy).exists():
+        raise ValidationError({"vacancy": _("Lowongan ini sudah punya usulan yang berjalan; tarik dulu usulan itu.")})
     unknown = set(urgency) - set(Proposal.Urgency.values)
     if unknown:
         raise ValidationError({"urgency": _("Alasan penting dan mendesak tidak dikenal.")})
@@ -165,6 +167,10 @@ def draft_proposal(
         justification=(justification or "").strip(),
         created_by=by,
     )
+
+
+def _live_proposals(vacancy: Vacancy) -> Any:
+    return Proposal.objects.filter(vacancy=vacancy).exclude(status__in=[S.WITHDRAWN, S.REJECTED])
 
 
 def _holders(period_code: str, group: str) -> list[Proposal]:
@@ -185,6 +191,8 @@ def submit_proposal(proposal: Proposal, *, by: User | None, today: dt.date | Non
     proposal = _lock(proposal)
     if proposal.status != S.DRAFT:
         raise _out_of_order(proposal, _("pengajuan"))
+    if _live_proposals(proposal.vacancy).exclude(pk=proposal.pk).exclude(status=S.DRAFT).exists():
+        raise ValidationError({"vacancy": _("Lowongan ini sudah punya usulan yang berjalan; tarik dulu usulan itu.")})
     if not versions:
         raise ValidationError(_("Periode kebijakan usulan ini tidak ditemukan."))
     period = versions[0]

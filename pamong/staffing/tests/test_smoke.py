@@ -65,3 +65,12 @@ class StaffingWalkTests(CastMixin, TestCase):
         self.assertEqual(proposal.status, Proposal.Status.APPOINTED)
         self.assertEqual(proposal.steps.count(), 6)
         self.assertTrue(ledger.verify_ledger().ok)
+
+    def test_one_vacancy_has_one_live_proposal_at_a_time(self) -> None:
+        vacancy = self.vacancy("Kepala E")
+        first = services.draft_proposal(vacancy, by=self.bkpsdm, urgency=["pa_kpa"], justification="")
+        with self.assertRaisesMessage(ValidationError, "sudah punya usulan yang berjalan"):
+            services.draft_proposal(vacancy, by=self.bkpsdm, urgency=["pa_kpa"], justification="")
+        services.withdraw(first, by=self.bkpsdm, reason="Salah jabatan", today=DAY)
+        second = services.draft_proposal(vacancy, by=self.bkpsdm, urgency=["pa_kpa"], justification="")
+        self.assertEqual(second.status, Proposal.Status.DRAFT)
