@@ -9,7 +9,7 @@ from pamong.core import ledger
 from pamong.core.testing import CastMixin
 from pamong.organisation.models import Position
 from pamong.staffing import services
-from pamong.staffing.models import Proposal
+from pamong.staffing.models import Proposal, Vacancy
 
 DAY = dt.date(2024, 10, 17)
 
@@ -29,7 +29,7 @@ class StaffingWalkTests(CastMixin, TestCase):
             others_from=dt.date(2024, 12, 1),
         )
 
-    def vacancy(self, name: str) -> Position:
+    def vacancy(self, name: str) -> Vacancy:
         post = Position.objects.create(opd=self.health, name=name, level="jpt_pratama", grade="II.b")
         return services.open_vacancy(post, by=self.bkpsdm, since=dt.date(2024, 9, 1), reason="pensiun")
 
