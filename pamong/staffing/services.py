@@ -134,7 +134,8 @@ def _step(proposal: Proposal, to_status: str, *, by: User | None, today: dt.date
 
 
 def _lock(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("vacancy__position__opd").get(pk=proposal.pk)
+    # of=("self",): lock the proposal only, not the post and OPD rows it is read with.
+    return Proposal.objects.select_for_update(of=("self",)).select_related("vacancy__position__opd").get(pk=proposal.pk)
 
 
 def _out_of_order(proposal: Proposal, action: str) -> ValidationError:
@@ -211,9 +212,10 @@ def submit_proposal(proposal: Proposal, *, by: User | None, today: dt.date | Non
     group = ""
     if quota is not None:
         group = quota["code"]
-        holders = _holders(period.code, group)
         limit = int(quota["limit"])
-        if len(holders) >= limit:
+        used = Proposal.objects.filter(period_code=period.code, quota_group=group, counts_against_quota=True).count()
+        if used >= limit:
+            holders = _holders(period.code, group)  # listed only when refusing
             listed = "; ".join(f"#{p.pk} {p.vacancy.position.name} ({p.vacancy.position.opd})" for p in holders)
             raise ValidationError(
                 _(
@@ -223,7 +225,7 @@ def submit_proposal(proposal: Proposal, *, by: User | None, today: dt.date | Non
                 % {
                     "label": quota.get("label", group),
                     "period": period.name,
-                    "used": len(holders),
+                    "used": used,
                     "limit": limit,
                     "source": period.quota_source or _("periode kebijakan"),
                     "listed": listed or "-",
