@@ -279,6 +279,7 @@ PAMONG_LEDGER_TRUSTED_KEYS = env_list("PAMONG_LEDGER_TRUSTED_KEYS")
 PAMONG_BASE_URL = env("PAMONG_BASE_URL", "http://127.0.0.1:8000")
 PAMONG_DEMO_PASSWORD = "kupang-demo-2024" if DEMO_MODE else ""
 PAMONG_API_RATE_ANON = env("PAMONG_API_RATE_ANON", "60/min")
+PAMONG_API_RATE_AUTH_TOKEN = env("PAMONG_API_RATE_AUTH_TOKEN", "10/min")
 # Joint leave days (cuti bersama) that count as holidays for working-day deadlines.
 PAMONG_EXTRA_HOLIDAYS = env_list("PAMONG_EXTRA_HOLIDAYS")
 
@@ -302,7 +303,11 @@ PAMONG_CASE_REMIND_DAYS = int(env("PAMONG_CASE_REMIND_DAYS", "2"))
 PAMONG_REPORT_RATE = env("PAMONG_REPORT_RATE", "30/m")
 # Receipt checks per minute from everyone together, on top of the per-receipt lockout.
 PAMONG_RECEIPT_RATE = env("PAMONG_RECEIPT_RATE", "120/m")
-PAMONG_API_RATE_AUTH_TOKEN = env("PAMONG_API_RATE_AUTH_TOKEN", "10/min")
+
+# --- Staffing (pamong.staffing) -----------------------------------------------------------------
+# Acting officials (SE Kepala BKN 1/SE/I/2021): longest Plt/Plh term and its one extension, in months.
+PAMONG_PLT_MAX_MONTHS = int(env("PAMONG_PLT_MAX_MONTHS", "3"))
+PAMONG_PLT_EXTENSION_MONTHS = int(env("PAMONG_PLT_EXTENSION_MONTHS", "3"))
 
 LOGGING = {
     "version": 1,
