@@ -328,7 +328,7 @@ class ReporterMessageOut(Schema):
 class StepOut(Schema):
     stage: ChoiceOut
     on: dt.date
-    reason: str | None = Field(None, description="Alasan penolakan, bila laporan ditolak")
+    reason: str | None = Field(None, description="Alasan penolakan atau penutupan karena tidak terbukti")
 
 
 class StatusOut(Schema):
@@ -343,7 +343,7 @@ class StatusOut(Schema):
 
 
 def _step(report: Report, key: bytes, row: Transition) -> dict[str, Any]:
-    reason = services.transition_note(report, key, row) if row.to_stage == Stage.DITOLAK else None
+    reason = services.note_for_reporter(report, key, row) or None
     return {"stage": _choice(Stage, row.to_stage), "on": row.on, "reason": reason}
 
 

@@ -26,7 +26,7 @@ from django_ratelimit.decorators import ratelimit
 from pamong.cases import crypto, keyring, services
 from pamong.cases.downloads import attachment_download
 from pamong.cases.forms import EvidenceUploadHandler, ReceiptForm, ReplyForm, ReportForm
-from pamong.cases.models import Kind, Message, Outcome, Report, Stage, Transition
+from pamong.cases.models import Kind, Message, Report, Stage
 from pamong.core.forms import add_service_errors
 
 STATISTICS_CACHE_SECONDS = 300
@@ -69,13 +69,6 @@ STAGE_TEXT = {
         "Laporan ini diteruskan kepada lembaga yang berwenang menanganinya, bersama bukti yang Anda kirim."
     ),
 }
-
-
-def _note_is_for_reporter(step: Transition) -> bool:
-    """The reasons handlers are told the reporter will read: a rejection, and "not proven"."""
-    return step.to_stage == Stage.DITOLAK or (
-        step.to_stage == Stage.SELESAI and step.facts.get("outcome") == Outcome.TIDAK_TERBUKTI
-    )
 
 
 # --- rate limits: everyone together, never per address ----------------------------------------------------
@@ -227,15 +220,14 @@ def _case_page(
 ) -> HttpResponse:
     report = access.report
     view = services.read_report(report, access.key, internal=False)
-    history = []
-    for step in view.history:
-        note = ""
-        if _note_is_for_reporter(step):
-            try:
-                note = services.transition_note(report, access.key, step)
-            except crypto.DecryptionFailed:
-                note = ""
-        history.append({"label": Stage(step.to_stage).label, "on": step.on, "note": note})
+    history = [
+        {
+            "label": Stage(step.to_stage).label,
+            "on": step.on,
+            "note": services.note_for_reporter(report, access.key, step),
+        }
+        for step in view.history
+    ]
     thread = [
         {
             "mine": message.author == Message.Author.PELAPOR,

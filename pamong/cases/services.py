@@ -855,6 +855,20 @@ def _transition(
     return report
 
 
+def note_for_reporter(report: Report, key: bytes, transition: Transition) -> str:
+    """The reason of a step, if it is one handlers are told the reporter will read (a rejection, or a
+    closure as not proven); otherwise ""."""
+    shown = transition.to_stage == Stage.DITOLAK or (
+        transition.to_stage == Stage.SELESAI and transition.facts.get("outcome") == Outcome.TIDAK_TERBUKTI
+    )
+    if not shown:
+        return ""
+    try:
+        return transition_note(report, key, transition)
+    except crypto.DecryptionFailed:
+        return ""
+
+
 def transition_note(report: Report, key: bytes, transition: Transition) -> str:
     if not bytes(transition.note):
         return ""
