@@ -193,6 +193,17 @@ def _superior_chain(position: Position | None) -> set[int]:
     return chain
 
 
+def _chain_above(report: Report) -> set[int]:
+    """The reported employee's superiors' posts, walked once per report and reported employee: the
+    conflict rule is asked for every candidate handler in a row."""
+    cached = report.__dict__.get("_chain_above")
+    if cached is None or cached[0] != report.reported_employee_id:
+        target = report.reported_employee
+        cached = (report.reported_employee_id, _superior_chain(target.position) if target else set())
+        report.__dict__["_chain_above"] = cached
+    return cached[1]
+
+
 def conflict_of(report: Report, user: User) -> str | None:
     """Why this person may not see this report, or None. The rule of the brief: nobody in the reported
     person's chain of command (the person themself, their superiors, their OPD's leadership)."""
@@ -203,7 +214,7 @@ def conflict_of(report: Report, user: User) -> str | None:
     if target is not None:
         if employee.pk == target.pk:
             return _("terlapor sendiri")
-        if employee.position_id and employee.position_id in _superior_chain(target.position):
+        if employee.position_id and employee.position_id in _chain_above(report):
             return _("atasan terlapor")
     opd_id = report.opd_id or (target.opd_id if target else None)
     position = employee.position
