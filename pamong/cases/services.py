@@ -333,7 +333,7 @@ def visible_reports(user: User) -> QuerySet[Report]:
 def open_as_handler(report_id: Any, user: User, private_key: PrivateKey | None) -> HandlerAccess:
     """The report with its key, for an assigned person; Http404 for anyone else."""
     assignment = (
-        Assignment.objects.select_related("report__opd", "report__reported_employee")
+        Assignment.objects.select_related("report__opd", "report__reported_employee", "report__recovery_key")
         .filter(report_id=report_id, user=user)
         .first()
     )
@@ -356,12 +356,14 @@ def open_as_handler(report_id: Any, user: User, private_key: PrivateKey | None) 
 
 def _rewrap_for_recovery(report: Report, key: bytes) -> None:
     """A report made before the current recovery key gets wrapped for it the first time a handler opens it."""
+    if report.recovery_key is not None and report.recovery_key.active:
+        return  # the usual case, read with the assignment: no query
     recovery = RecoveryKey.objects.filter(active=True).only("pk", "public_key").first()
-    if recovery is None or report.recovery_key_id == recovery.pk:
+    if recovery is None:
         return
     wrapped = crypto.wrap_key(key, PublicKey(bytes(recovery.public_key)))
     Report.objects.filter(pk=report.pk).update(recovery_key=recovery, recovery_wrapped=wrapped)
-    report.recovery_key_id, report.recovery_wrapped = recovery.pk, wrapped
+    report.recovery_key, report.recovery_wrapped = recovery, wrapped
 
 
 def _check_assigned(access: HandlerAccess) -> None:
