@@ -515,7 +515,7 @@ class CaseSummaryOut(_CaseFields):
 
     @staticmethod
     def resolve_overdue(obj: Report) -> bool:
-        return bool(obj.is_open and obj.due_on and obj.due_on < services.business_today())
+        return services.deadline_state(obj) == "late"
 
     @staticmethod
     def resolve_opd(obj: Report) -> str | None:

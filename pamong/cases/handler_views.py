@@ -16,12 +16,11 @@ from functools import wraps
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,7 +49,6 @@ from pamong.cases.handler_forms import (
     UnassignForm,
 )
 from pamong.cases.models import (
-    CLOSED_STAGES,
     Assignment,
     DisciplineLevel,
     DisciplineSanction,
@@ -58,14 +56,12 @@ from pamong.cases.models import (
     EthicsSanction,
     Examiner,
     ForwardTarget,
-    Kind,
     Outcome,
     RecoveryKey,
     Report,
     Stage,
     Track,
 )
-from pamong.core import workdays
 from pamong.core.clock import business_today
 from pamong.core.forms import add_service_errors
 from pamong.core.http import PamongRequest
@@ -120,20 +116,6 @@ def _error_messages(error: ValidationError) -> list[str]:
 # --- the queue ----------------------------------------------------------------------------------------------
 
 
-def _ordered(rows: QuerySet[Report], user: User) -> QuerySet[Report]:
-    """Open cases before closed ones, the Wali Kota's pressure reports first, then by deadline."""
-    rows = rows.annotate(
-        closed=Case(When(stage__in=CLOSED_STAGES, then=Value(1)), default=Value(0), output_field=IntegerField())
-    )
-    order: list[Any] = ["closed"]
-    if user.has_role(Role.WALI_KOTA):
-        rows = rows.annotate(
-            pressure_last=Case(When(kind=Kind.TEKANAN, then=Value(0)), default=Value(1), output_field=IntegerField())
-        )
-        order.append("pressure_last")
-    return rows.order_by(*order, F("due_on").asc(nulls_last=True), "-received_on", "number")
-
-
 @login_required
 @never_cache
 @require_safe
@@ -150,17 +132,18 @@ def queue(request: PamongRequest) -> HttpResponse:
     )
     if filters.get("late"):
         rows = services.overdue(rows, today)
-    page = Paginator(_ordered(rows, user), PER_PAGE).get_page(request.GET.get("page"))
-    soon = workdays.add_working_days(today, settings.PAMONG_CASE_REMIND_DAYS)
-    items = [
-        {
-            "report": report,
-            "mine": bool(report.assigned_to_me),  # type: ignore[attr-defined]
-            "late": report.is_open and report.due_on is not None and report.due_on < today,
-            "soon": report.is_open and report.due_on is not None and today <= report.due_on <= soon,
-        }
-        for report in page
-    ]
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    items = []
+    for report in page:
+        state = services.deadline_state(report, today)
+        items.append(
+            {
+                "report": report,
+                "mine": bool(report.assigned_to_me),  # type: ignore[attr-defined]
+                "late": state == "late",
+                "soon": state == "soon",
+            }
+        )
     visible = services.visible_reports(user)
     query = request.GET.copy()
     query.pop("page", None)
@@ -354,7 +337,7 @@ def _render_case(
         }
         for t in view.history
     ]
-    soon = workdays.add_working_days(today, settings.PAMONG_CASE_REMIND_DAYS)
+    deadline = services.deadline_state(report, today)
     context = {
         "report": report,
         "view": view,
@@ -381,8 +364,8 @@ def _render_case(
         "actions": actions,
         "error_messages": _error_messages(error) if error is not None else [],
         "failed_action": failed[0] if failed else "",
-        "late": report.is_open and report.due_on is not None and report.due_on < today,
-        "soon": report.is_open and report.due_on is not None and today <= report.due_on <= soon,
+        "late": deadline == "late",
+        "soon": deadline == "soon",
         "can_export": not report.is_purged and user.has_role(*services.HANDLING_ROLES),
         "forwarded": report.stage == Stage.DITERUSKAN,
         "is_petugas": any(a.user_id == user.pk and a.role == Assignment.Role.PETUGAS for a in assignments),

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -1336,6 +1336,7 @@ def statistics(queryset: QuerySet[Report] | None = None) -> dict[str, Any]:
 
 
 def queue(user: User, *, stage: str = "", kind: str = "", mine: bool = False) -> QuerySet[Report]:
+    """What this user may find, open cases before closed, then by deadline."""
     rows = visible_reports(user).select_related("opd")
     if stage:
         rows = rows.filter(stage=stage)
@@ -1343,6 +1344,25 @@ def queue(user: User, *, stage: str = "", kind: str = "", mine: bool = False) ->
         rows = rows.filter(kind=kind)
     if mine:
         rows = rows.filter(assignments__user=user)
-    return rows.annotate(
+    rows = rows.annotate(
         assigned_to_me=Count("assignments", filter=Q(assignments__user=user)),
-    ).order_by("due_on", "number")
+        closed=Case(When(stage__in=CLOSED_STAGES, then=Value(1)), default=Value(0), output_field=IntegerField()),
+    )
+    order: list[Any] = ["closed"]
+    if user.has_role(Role.WALI_KOTA):
+        # Pressure reports reach the Wali Kota first.
+        rows = rows.annotate(
+            pressure_last=Case(When(kind=Kind.TEKANAN, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        order.append("pressure_last")
+    return rows.order_by(*order, F("due_on").asc(nulls_last=True), "-received_on", "number")
+
+
+def deadline_state(report: Report, today: dt.date | None = None) -> str:
+    """ "late" past the stage's deadline, "soon" within the reminder window, else ""."""
+    today = today or business_today()
+    if not report.is_open or report.due_on is None:
+        return ""
+    if report.due_on < today:
+        return "late"
+    return "soon" if report.due_on <= workdays.add_working_days(today, settings.PAMONG_CASE_REMIND_DAYS) else ""

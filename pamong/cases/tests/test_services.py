@@ -821,6 +821,16 @@ class DeadlineTests(CasesTestCase):
         self.assertEqual((report.received_on, report.stage_since), (dt.date(2024, 10, 25),) * 2)
         self.assertEqual(report.due_on, dt.date(2024, 10, 29))
 
+    def test_a_deadline_is_soon_within_the_reminder_window_and_late_after_it(self) -> None:
+        report = submit(today=dt.date(2024, 10, 25)).report  # due Tuesday 29 October
+        self.assertEqual(services.deadline_state(report, dt.date(2024, 10, 23)), "")
+        self.assertEqual(services.deadline_state(report, dt.date(2024, 10, 25)), "soon")
+        self.assertEqual(services.deadline_state(report, dt.date(2024, 10, 29)), "soon")
+        self.assertEqual(services.deadline_state(report, dt.date(2024, 10, 30)), "late")
+        services.reject(self.handle(report), reason="Bukan wewenang Inspektorat.", today=dt.date(2024, 10, 30))
+        report.refresh_from_db()
+        self.assertEqual(services.deadline_state(report, dt.date(2024, 11, 30)), "")
+
     def test_the_pilkada_holiday_is_skipped(self) -> None:
         report = submit(today=dt.date(2024, 11, 26)).report
         self.assertEqual(report.due_on, dt.date(2024, 11, 29))  # 27 Nov is the Pilkada, 28 and 29 count
