@@ -23,9 +23,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pamong.core import ledger
 from pamong.core.clock import business_today
 from pamong.organisation.models import Employee, Position, Role, User
-from pamong.staffing.models import ActingAssignment, Vacancy
+from pamong.staffing.models import ActingAssignment, ActingExtension, Vacancy
 
 SOURCE_ACTING = "SE Kepala BKN Nomor 1/SE/I/2021"
 # Higher number, higher level. Only structural posts take (and give) acting officials.
@@ -179,10 +180,17 @@ def assign_acting(
             }
         )
     assignment = ActingAssignment(
-        vacancy=vacancy, employee=employee, kind=kind, starts_on=starts_on, ends_on=ends_on, created_by=by
+        vacancy=vacancy,
+        employee=employee,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        first_ends_on=ends_on,
+        created_by=by,
     )
     assignment.full_clean()
     assignment.save()
+    ledger.append_entry("staffing.acting", assignment, by=by)
     return assignment
 
 
@@ -241,6 +249,10 @@ def extend_acting(
     )
     if clash:
         raise ValidationError(_("Masa perpanjangan bertumpuk dengan penugasan Plt/Plh lain pada jabatan ini."))
+    extension = ActingExtension.objects.create(
+        assignment=assignment, from_ends_on=assignment.ends_on, ends_on=ends_on, on=today, created_by=by
+    )
+    ledger.append_entry("staffing.acting_extension", extension, by=by)
     assignment.ends_on = ends_on
     assignment.extended = True
     assignment.save(update_fields=["ends_on", "extended"])

@@ -62,6 +62,28 @@ class PolicyPeriod(models.Model):
         return level in (self.approval_levels or [])
 
 
+class Field(models.TextChoices):
+    """The field (rumpun) of a post and of an official's past posts: "related field" in PP 17/2020
+    Pasal 107 means the same field here."""
+
+    PEMERINTAHAN = "pemerintahan", _("Pemerintahan dan kewilayahan")
+    KEUANGAN = "keuangan", _("Keuangan dan aset")
+    PERENCANAAN = "perencanaan", _("Perencanaan dan penelitian")
+    KEPEGAWAIAN = "kepegawaian", _("Kepegawaian dan organisasi")
+    HUKUM = "hukum", _("Hukum")
+    PENGAWASAN = "pengawasan", _("Pengawasan")
+    KESEHATAN = "kesehatan", _("Kesehatan")
+    PENDIDIKAN = "pendidikan", _("Pendidikan dan kebudayaan")
+    SOSIAL = "sosial", _("Sosial dan pemberdayaan")
+    EKONOMI = "ekonomi", _("Ekonomi, perdagangan dan pariwisata")
+    INFRASTRUKTUR = "infrastruktur", _("Pekerjaan umum, perumahan dan perhubungan")
+    LINGKUNGAN = "lingkungan", _("Lingkungan hidup dan pertanian")
+    KETERTIBAN = "ketertiban", _("Ketertiban umum dan kebencanaan")
+    KEPENDUDUKAN = "kependudukan", _("Kependudukan dan catatan sipil")
+    KOMINFO = "kominfo", _("Komunikasi dan informatika")
+    UMUM = "umum", _("Umum dan kesekretariatan")
+
+
 class Vacancy(models.Model):
     class Reason(models.TextChoices):
         PENSIUN = "pensiun", _("Pensiun")
@@ -76,7 +98,12 @@ class Vacancy(models.Model):
     )
     since = models.DateField(_("lowong sejak"))
     reason = models.CharField(_("sebab"), max_length=20, choices=Reason.choices)
+    field = models.CharField(_("rumpun jabatan"), max_length=20, choices=Field.choices, default=Field.UMUM)
     filled_on = models.DateField(_("terisi tanggal"), null=True, blank=True)
+    # A vacancy without an important/urgent reason waits in the queue until its period's others_from;
+    # staffing_tick releases it on that date and tells BKPSDM.
+    queued_until = models.DateField(_("menunggu antrean sampai"), null=True, blank=True)
+    released_on = models.DateField(_("dilepas dari antrean"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -122,6 +149,7 @@ class Proposal(models.Model):
     submitted_on = models.DateField(null=True, blank=True)
     mendagri_letter_number = models.CharField(_("nomor surat Kemendagri"), max_length=100, blank=True)
     mendagri_letter_date = models.DateField(_("tanggal surat Kemendagri"), null=True, blank=True)
+    request_letter_number = models.CharField(_("nomor surat usulan ke Kemendagri"), max_length=100, blank=True)
     decree_number = models.CharField(_("nomor SK pengangkatan"), max_length=100, blank=True)
     decree_date = models.DateField(_("tanggal SK pengangkatan"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -156,6 +184,115 @@ class ProposalStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class ProposalCandidate(models.Model):
+    """A candidate of a proposal with the eligibility checks as they stood when last checked.
+
+    The name is never public until the appointment decree is recorded (``appointed``)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="candidates")
+    employee = models.ForeignKey(
+        "organisation.Employee", on_delete=models.PROTECT, related_name="+", verbose_name=_("calon")
+    )
+    # [{"code", "label", "passed", "detail", "source"}, ...] from eligibility.check_candidate.
+    checks = models.JSONField(default=list, blank=True)
+    eligible = models.BooleanField(default=False)
+    checked_on = models.DateField()
+    appointed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("calon pejabat")
+        verbose_name_plural = _("calon pejabat")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "employee"], name="candidate_once_per_proposal"),
+            models.UniqueConstraint(
+                fields=["proposal"], condition=Q(appointed=True), name="candidate_one_appointed_per_proposal"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} ({self.proposal_id})"
+
+
+class ServiceRecord(models.Model):
+    """One past or current post of an official (riwayat jabatan), for the years-in-post rules."""
+
+    employee = models.ForeignKey(
+        "organisation.Employee", on_delete=models.CASCADE, related_name="service_records", verbose_name=_("pegawai")
+    )
+    position_name = models.CharField(_("nama jabatan"), max_length=200)
+    level = models.CharField(_("jenjang"), max_length=20, choices=Position.Level.choices)
+    # For fungsional posts: the grade (ahli_pertama, ahli_muda, ahli_madya, ahli_utama, ...).
+    functional_grade = models.CharField(_("jenjang fungsional"), max_length=20, blank=True)
+    field = models.CharField(_("rumpun jabatan"), max_length=20, choices=Field.choices)
+    starts_on = models.DateField(_("TMT jabatan"))
+    ends_on = models.DateField(_("sampai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["employee", "-starts_on"]
+        verbose_name = _("riwayat jabatan")
+        verbose_name_plural = _("riwayat jabatan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="service_record_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position_name} ({self.starts_on}–{self.ends_on or ''})"
+
+
+class PerformanceRating(models.Model):
+    """The yearly performance rating (predikat kinerja, PermenPANRB 6/2022)."""
+
+    class Rating(models.TextChoices):
+        SANGAT_BAIK = "sangat_baik", _("Sangat baik")
+        BAIK = "baik", _("Baik")
+        BUTUH_PERBAIKAN = "butuh_perbaikan", _("Butuh perbaikan")
+        KURANG = "kurang", _("Kurang")
+        SANGAT_KURANG = "sangat_kurang", _("Sangat kurang")
+
+    GOOD = frozenset({Rating.SANGAT_BAIK, Rating.BAIK})
+
+    employee = models.ForeignKey("organisation.Employee", on_delete=models.CASCADE, related_name="performance_ratings")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    rating = models.CharField(_("predikat kinerja"), max_length=20, choices=Rating.choices)
+
+    class Meta:
+        ordering = ["employee", "-year"]
+        verbose_name = _("predikat kinerja")
+        verbose_name_plural = _("predikat kinerja")
+        constraints = [models.UniqueConstraint(fields=["employee", "year"], name="performance_rating_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.get_rating_display()}"
+
+
+class DisciplineRecord(models.Model):
+    """A discipline sanction (PP 94/2021) kept by BKPSDM; an official serving one is not eligible."""
+
+    class Level(models.TextChoices):
+        RINGAN = "ringan", _("Ringan")
+        SEDANG = "sedang", _("Sedang")
+        BERAT = "berat", _("Berat")
+
+    employee = models.ForeignKey("organisation.Employee", on_delete=models.CASCADE, related_name="discipline_records")
+    level = models.CharField(_("tingkat hukuman"), max_length=10, choices=Level.choices)
+    sanction = models.CharField(_("hukuman disiplin"), max_length=200)
+    decree_number = models.CharField(_("nomor keputusan"), max_length=100)
+    starts_on = models.DateField(_("berlaku mulai"))
+    ends_on = models.DateField(_("berlaku sampai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["employee", "-starts_on"]
+        verbose_name = _("hukuman disiplin")
+        verbose_name_plural = _("hukuman disiplin")
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.sanction}"
 
 
 def step_payload(step: ProposalStep) -> dict[str, Any]:
@@ -193,7 +330,10 @@ class ActingAssignment(models.Model):
     )
     kind = models.CharField(_("jenis"), max_length=3, choices=Kind.choices)
     starts_on = models.DateField(_("mulai"))
+    # ends_on follows the extension (ActingExtension); first_ends_on is the term as assigned, which
+    # the ledger entry vouches for.
     ends_on = models.DateField(_("berakhir"))
+    first_ends_on = models.DateField(_("berakhir (penugasan awal)"))
     extended = models.BooleanField(_("sudah diperpanjang"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -211,3 +351,47 @@ class ActingAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.vacancy.position} ({self.starts_on}–{self.ends_on})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.first_ends_on is None:  # type: ignore[comparison-overlap]
+            self.first_ends_on = self.ends_on
+        super().save(*args, **kwargs)
+
+
+class ActingExtension(models.Model):
+    """The one extension of an acting term, as its own record (the ledger vouches for it)."""
+
+    assignment = models.OneToOneField(ActingAssignment, on_delete=models.PROTECT, related_name="extension")
+    from_ends_on = models.DateField()
+    ends_on = models.DateField(_("diperpanjang sampai"))
+    on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.from_ends_on} → {self.ends_on}"
+
+
+def acting_payload(assignment: ActingAssignment) -> dict[str, Any]:
+    position = assignment.vacancy.position
+    return {
+        "assignment": assignment.pk,
+        "vacancy": assignment.vacancy_id,
+        "position": position.pk,
+        "opd": position.opd_id,
+        "level": position.level,
+        "kind": assignment.kind,
+        "employee": assignment.employee_id,
+        "starts_on": assignment.starts_on.isoformat(),
+        "ends_on": assignment.first_ends_on.isoformat(),
+    }
+
+
+def extension_payload(extension: ActingExtension) -> dict[str, Any]:
+    return {
+        "assignment": extension.assignment_id,
+        "from_ends_on": extension.from_ends_on.isoformat(),
+        "ends_on": extension.ends_on.isoformat(),
+        "on": extension.on.isoformat(),
+    }

@@ -19,8 +19,11 @@ from django.utils.translation import gettext as _
 
 from pamong.core import ledger
 from pamong.core.clock import business_today
-from pamong.organisation.models import Position, Role, User
-from pamong.staffing.models import PolicyPeriod, Proposal, ProposalStep, Vacancy
+from pamong.core.models import Notification
+from pamong.organisation.models import Employee, Position, Role, User
+from pamong.staffing import eligibility
+from pamong.staffing.acting import acting_powers_refused
+from pamong.staffing.models import Field, PolicyPeriod, Proposal, ProposalCandidate, ProposalStep, Vacancy
 
 S = Proposal.Status
 PERIOD_FIELDS = (
@@ -112,13 +115,69 @@ def period_on(day: dt.date) -> PolicyPeriod | None:
 
 
 @transaction.atomic
-def open_vacancy(position: Position, *, by: User | None, since: dt.date, reason: str) -> Vacancy:
+def open_vacancy(
+    position: Position, *, by: User | None, since: dt.date, reason: str, field: str = Field.UMUM
+) -> Vacancy:
     _require(by, Role.BKPSDM)
     if reason not in Vacancy.Reason.values:
         raise ValidationError({"reason": _("Pilih sebab jabatan lowong.")})
+    if field not in Field.values:
+        raise ValidationError({"field": _("Pilih rumpun jabatan.")})
+    if not position.is_structural:
+        raise ValidationError(
+            {"position": _("Lowongan dicatat untuk jabatan struktural (JPT Pratama, Administrator, Pengawas).")}
+        )
+    if since > business_today():
+        raise ValidationError({"since": _("Tanggal lowong tidak boleh di masa depan.")})
     if Vacancy.objects.filter(position=position, filled_on__isnull=True).exists():
         raise ValidationError({"position": _("Jabatan ini sudah tercatat lowong.")})
-    return Vacancy.objects.create(position=position, since=since, reason=reason)
+    return Vacancy.objects.create(position=position, since=since, reason=reason, field=field)
+
+
+@transaction.atomic
+def queue_vacancy(vacancy: Vacancy, *, by: User | None, today: dt.date | None = None) -> Vacancy:
+    """Put a vacancy without an important/urgent reason in the queue until its period lets it be proposed."""
+    _require(by, Role.BKPSDM)
+    today = today or business_today()
+    vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+    if vacancy.filled_on is not None:
+        raise ValidationError({"vacancy": _("Jabatan ini sudah terisi.")})
+    if _live_proposals(vacancy).exists():
+        raise ValidationError({"vacancy": _("Lowongan ini sudah punya usulan yang berjalan; tarik dulu usulan itu.")})
+    period = period_on(today)
+    if period is None or period.others_from is None or today >= period.others_from:
+        raise ValidationError(_("Tidak ada antrean yang berlaku hari ini: lowongan ini boleh langsung diusulkan."))
+    vacancy.queued_until, vacancy.released_on = period.others_from, None
+    vacancy.save(update_fields=["queued_until", "released_on"])
+    return vacancy
+
+
+@transaction.atomic
+def release_queue(today: dt.date | None = None) -> list[Vacancy]:
+    """Release every queued vacancy whose date has come and tell BKPSDM, once. Run daily (staffing_tick)."""
+    today = today or business_today()
+    due = list(
+        Vacancy.objects.select_for_update(of=("self",))
+        .select_related("position__opd")
+        .filter(queued_until__lte=today, released_on__isnull=True, filled_on__isnull=True)
+        .order_by("queued_until", "id")
+    )
+    if not due:
+        return []
+    Vacancy.objects.filter(pk__in=[v.pk for v in due]).update(released_on=today)
+    for vacancy in due:
+        vacancy.released_on = today
+    names = "; ".join(f"{v.position.name} ({v.position.opd})" for v in due[:10])
+    more = len(due) - 10
+    body = _("Lowongan yang kini boleh diusulkan: %(names)s.") % {"names": names}
+    if more > 0:
+        body += " " + _("Dan %(n)d lowongan lain.") % {"n": more}
+    users = User.objects.filter(is_active=True, role_grants__role=Role.BKPSDM).distinct()
+    title = _("Antrean lowongan dilepas: %(n)d jabatan boleh diusulkan") % {"n": len(due)}
+    Notification.objects.bulk_create(
+        [Notification(user=u, title=title, body=body, url="/kepegawaian/lowongan/?antrean=dilepas") for u in users]
+    )
+    return due
 
 
 # --- proposals --------------------------------------------------------------------------------------------
@@ -168,6 +227,45 @@ def draft_proposal(
         justification=(justification or "").strip(),
         created_by=by,
     )
+
+
+def candidate_checks(proposal: Proposal, employee: Employee, *, on: dt.date | None = None) -> list[eligibility.Check]:
+    position = proposal.vacancy.position
+    return eligibility.check_candidate(employee, position, proposal.vacancy.field, on=on or business_today())
+
+
+@transaction.atomic
+def add_candidate(
+    proposal: Proposal, employee: Employee, *, by: User | None, today: dt.date | None = None
+) -> ProposalCandidate:
+    """Add a candidate who meets every requirement; an ineligible one is refused with the rules failed."""
+    _require(by, Role.BKPSDM)
+    today = today or business_today()
+    proposal = _lock(proposal)
+    if proposal.status in {S.APPOINTED, S.REJECTED, S.WITHDRAWN}:
+        raise _out_of_order(proposal, _("penambahan calon"))
+    if proposal.candidates.filter(employee=employee).exists():
+        raise ValidationError({"employee": _("Pegawai ini sudah menjadi calon pada usulan ini.")})
+    employee = eligibility.prefetch(Employee.objects.filter(pk=employee.pk)).get()
+    checks = candidate_checks(proposal, employee, on=today)
+    if not eligibility.eligible(checks):
+        raise ValidationError({"employee": eligibility.failures_message(employee, checks)})
+    return ProposalCandidate.objects.create(
+        proposal=proposal,
+        employee=employee,
+        checks=[c.as_dict() for c in checks],
+        eligible=True,
+        checked_on=today,
+    )
+
+
+@transaction.atomic
+def remove_candidate(candidate: ProposalCandidate, *, by: User | None) -> None:
+    _require(by, Role.BKPSDM)
+    proposal = _lock(candidate.proposal)
+    if proposal.status in {S.APPOINTED, S.REJECTED, S.WITHDRAWN}:
+        raise _out_of_order(proposal, _("penghapusan calon"))
+    ProposalCandidate.objects.filter(pk=candidate.pk).delete()
 
 
 def _live_proposals(vacancy: Vacancy) -> Any:
@@ -233,6 +331,7 @@ def submit_proposal(proposal: Proposal, *, by: User | None, today: dt.date | Non
             )
     proposal.quota_group = group
     proposal.counts_against_quota = bool(group)
+    Vacancy.objects.filter(pk=proposal.vacancy_id, queued_until__isnull=False).update(queued_until=None)
     proposal.submitted_on = today
     _step(proposal, S.SUBMITTED, by=by, today=today, quota=group, period_version=period.version)
     proposal.save()
@@ -242,6 +341,7 @@ def submit_proposal(proposal: Proposal, *, by: User | None, today: dt.date | Non
 @transaction.atomic
 def approve_by_sekda(proposal: Proposal, *, by: User | None, today: dt.date | None = None) -> Proposal:
     _require(by, Role.SEKDA)
+    acting_powers_refused(by, "appoint", on=today)
     proposal = _lock(proposal)
     if proposal.status != S.SUBMITTED:
         raise _out_of_order(proposal, _("persetujuan Sekda"))
@@ -253,6 +353,7 @@ def approve_by_sekda(proposal: Proposal, *, by: User | None, today: dt.date | No
 @transaction.atomic
 def approve_by_mayor(proposal: Proposal, *, by: User | None, today: dt.date | None = None) -> Proposal:
     _require(by, Role.WALI_KOTA)
+    acting_powers_refused(by, "appoint", on=today)
     proposal = _lock(proposal)
     if proposal.status != S.SEKDA:
         raise _out_of_order(proposal, _("persetujuan Wali Kota"))
@@ -262,12 +363,16 @@ def approve_by_mayor(proposal: Proposal, *, by: User | None, today: dt.date | No
 
 
 @transaction.atomic
-def send_to_kemendagri(proposal: Proposal, *, by: User | None, today: dt.date | None = None) -> Proposal:
+def send_to_kemendagri(
+    proposal: Proposal, *, by: User | None, letter_number: str = "", today: dt.date | None = None
+) -> Proposal:
+    """Record that the request letter (see letters.py) went to Kemendagri, with its number."""
     _require(by, Role.BKPSDM)
     proposal = _lock(proposal)
     if proposal.status != S.WALI_KOTA:
         raise _out_of_order(proposal, _("pengiriman ke Kemendagri"))
-    _step(proposal, S.SENT, by=by, today=today or business_today())
+    proposal.request_letter_number = (letter_number or "").strip()[:100]
+    _step(proposal, S.SENT, by=by, today=today or business_today(), letter=proposal.request_letter_number)
     proposal.save()
     return proposal
 
@@ -310,11 +415,15 @@ def record_appointment(
     by: User | None,
     decree_number: str,
     decree_date: dt.date | None,
+    appointee: Employee | None = None,
     today: dt.date | None = None,
 ) -> Proposal:
     """The appointment decree. Where the period needs the Minister's approval for this level, only a
-    proposal Kemendagri approved (letter number and date on record) can be appointed."""
+    proposal Kemendagri approved (letter number and date on record) can be appointed. The appointee is
+    one of the proposal's candidates and must still meet every requirement on the decree's date; the
+    decree is public, so the appointee's name enters the ledger here and nowhere before."""
     _require(by, Role.BKPSDM)
+    acting_powers_refused(by, "appoint", on=today)
     proposal = _lock(proposal)
     decree_number = (decree_number or "").strip()
     if not decree_number or decree_date is None:
@@ -337,11 +446,41 @@ def record_appointment(
                 }
             )
         raise _out_of_order(proposal, _("pencatatan SK pengangkatan"))
+    candidate = _appointee(proposal, appointee, decree_date)
     proposal.decree_number, proposal.decree_date = decree_number, decree_date
-    _step(proposal, S.APPOINTED, by=by, today=today or business_today(), decree=decree_number)
+    _step(
+        proposal,
+        S.APPOINTED,
+        by=by,
+        today=today or business_today(),
+        decree=decree_number,
+        decree_date=decree_date.isoformat(),
+        appointee=candidate.employee.full_name,
+    )
     proposal.save()
+    ProposalCandidate.objects.filter(pk=candidate.pk).update(appointed=True)
     Vacancy.objects.filter(pk=proposal.vacancy_id).update(filled_on=decree_date)
     return proposal
+
+
+def _appointee(proposal: Proposal, appointee: Employee | None, decree_date: dt.date) -> ProposalCandidate:
+    candidates = list(proposal.candidates.select_related("employee"))
+    if not candidates:
+        raise ValidationError({"appointee": _("Usulan ini belum punya calon; tambahkan calon yang memenuhi syarat.")})
+    if appointee is None:
+        if len(candidates) > 1:
+            raise ValidationError({"appointee": _("Pilih calon yang diangkat dalam SK.")})
+        candidate = candidates[0]
+    else:
+        found = next((c for c in candidates if c.employee_id == appointee.pk), None)
+        if found is None:
+            raise ValidationError({"appointee": _("Yang diangkat harus salah satu calon dalam usulan ini.")})
+        candidate = found
+    employee = eligibility.prefetch(Employee.objects.filter(pk=candidate.employee_id)).get()
+    checks = candidate_checks(proposal, employee, on=decree_date)
+    if not eligibility.eligible(checks):
+        raise ValidationError({"appointee": eligibility.failures_message(employee, checks)})
+    return candidate
 
 
 @transaction.atomic

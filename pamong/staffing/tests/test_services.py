@@ -19,6 +19,7 @@ from pamong.core.models import LedgerEntry
 from pamong.core.testing import CastMixin
 from pamong.organisation.models import Position, User
 from pamong.staffing import services
+from pamong.staffing.testing import qualified_official
 from pamong.staffing.models import PolicyPeriod, Proposal, ProposalStep, Vacancy
 
 S = Proposal.Status
@@ -82,7 +83,17 @@ class StaffingCase(CastMixin, TestCase):
         )
 
     def appoint(self, proposal: Proposal, on: dt.date = DAY) -> Proposal:
+        self.with_candidate(proposal, on)
         return services.record_appointment(proposal, by=self.bkpsdm, decree_number="SK 821/001/2024", decree_date=on)
+
+    _people = iter(range(1, 10**6))
+
+    def with_candidate(self, proposal: Proposal, on: dt.date = DAY) -> None:
+        if not proposal.candidates.exists():
+            official = qualified_official(
+                self.health, f"Calon {next(self._people)}", level=proposal.vacancy.position.level, field="umum", on=on
+            )
+            services.add_candidate(proposal, official, by=self.bkpsdm, today=DAY)
 
     def revise(self, reason: str = "Arahan baru", **fields: Any) -> PolicyPeriod:
         return services.revise_period(CODE, by=self.bkpsdm, reason=reason, **fields)

@@ -9,6 +9,7 @@ from pamong.core import ledger
 from pamong.core.testing import CastMixin
 from pamong.organisation.models import Position
 from pamong.staffing import services
+from pamong.staffing.testing import qualified_official
 from pamong.staffing.models import Proposal, Vacancy
 
 DAY = dt.date(2024, 10, 17)
@@ -60,6 +61,8 @@ class StaffingWalkTests(CastMixin, TestCase):
         services.record_decision(
             proposal, by=self.bkpsdm, approved=True, letter_number="100.2.2.6/999/SJ", letter_date=DAY
         )
+        official = qualified_official(self.health, "Calon Kepala D", field=proposal.vacancy.field, on=DAY)
+        services.add_candidate(proposal, official, by=self.bkpsdm, today=DAY)
         services.record_appointment(proposal, by=self.bkpsdm, decree_number="SK/1", decree_date=DAY)
         proposal.refresh_from_db()
         self.assertEqual(proposal.status, Proposal.Status.APPOINTED)
