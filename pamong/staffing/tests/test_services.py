@@ -19,8 +19,8 @@ from pamong.core.models import LedgerEntry
 from pamong.core.testing import CastMixin
 from pamong.organisation.models import Position, User
 from pamong.staffing import services
-from pamong.staffing.testing import qualified_official
 from pamong.staffing.models import PolicyPeriod, Proposal, ProposalStep, Vacancy
+from pamong.staffing.testing import qualified_official
 
 S = Proposal.Status
 CODE = "pra-pilkada-2024"

@@ -9,8 +9,8 @@ from pamong.core import ledger
 from pamong.core.testing import CastMixin
 from pamong.organisation.models import Position
 from pamong.staffing import services
-from pamong.staffing.testing import qualified_official
 from pamong.staffing.models import Proposal, Vacancy
+from pamong.staffing.testing import qualified_official
 
 DAY = dt.date(2024, 10, 17)
 
