@@ -353,7 +353,7 @@ class ActingAssignment(models.Model):
         return f"{self.get_kind_display()} {self.vacancy.position} ({self.starts_on}–{self.ends_on})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.first_ends_on is None:  # type: ignore[comparison-overlap]
+        if self.first_ends_on is None:
             self.first_ends_on = self.ends_on
         super().save(*args, **kwargs)
 
