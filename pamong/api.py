@@ -15,6 +15,7 @@ from pamong.cases.api import router as reports_router
 from pamong.core.api import router as ledger_router
 from pamong.neutrality.api import router as declarations_router
 from pamong.organisation.api import router as organisation_router
+from pamong.staffing.api import router as staffing_router
 
 api = NinjaAPI(
     title="Pamong API",
@@ -83,3 +84,4 @@ api.add_router("/", organisation_router)
 api.add_router("/ledger/", ledger_router)
 api.add_router("/declarations/", declarations_router)
 api.add_router("/", reports_router)
+api.add_router("/staffing/", staffing_router)

@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pamong.core.context_processors.pamong",
                 "pamong.cases.context_processors.cases",
+                "pamong.staffing.context_processors.staffing",
             ],
             "builtins": ["pamong.core.templatetags.pamong"],
         },

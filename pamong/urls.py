@@ -19,5 +19,7 @@ urlpatterns = [
     path("", include("pamong.organisation.urls")),
     path("deklarasi/", include("pamong.neutrality.urls")),
     path("", include("pamong.cases.urls")),
+    path("kepegawaian/", include("pamong.staffing.urls")),
+    path("transparansi/jabatan/", include("pamong.staffing.public_urls")),
     path("", include("pamong.core.urls")),
 ]
