@@ -16,6 +16,7 @@ from pamong.core.api import router as ledger_router
 from pamong.neutrality.api import router as declarations_router
 from pamong.organisation.api import router as organisation_router
 from pamong.staffing.api import router as staffing_router
+from pamong.staffing.public_api import router as public_staffing_router
 
 api = NinjaAPI(
     title="Pamong API",
@@ -84,4 +85,5 @@ api.add_router("/", organisation_router)
 api.add_router("/ledger/", ledger_router)
 api.add_router("/declarations/", declarations_router)
 api.add_router("/", reports_router)
+api.add_router("/staffing/public/", public_staffing_router)
 api.add_router("/staffing/", staffing_router)
