@@ -21,6 +21,9 @@ S = Proposal.Status
 
 
 class EligibilityCase(CastMixin, TestCase):
+    head_post: Position
+    division_post: Position
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.build_cast()
@@ -69,7 +72,7 @@ class JptPratamaRuleTests(EligibilityCase):
         self.assertIn("Pasal 107", checks["age"].source)
 
     def test_each_requirement_fails_alone_when_its_fact_changes(self) -> None:
-        cases = {
+        cases: dict[str, dict[str, object]] = {
             "education": {"education": "d3"},
             "age": {"birth_date": dt.date(1967, 10, 16)},  # 57 on 17 October 2024
         }
