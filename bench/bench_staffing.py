@@ -12,8 +12,8 @@ its own. Three contenders, the same number of attempts each:
   again up to the remaining places (untimed).
 - ``quota, room for all``: a second period whose eselon III + IV quota has room for every attempt, so
   every submission counts the holders and is accepted (holders withdrawn before each round).
-- ``no quota check``: the first period, posts of a level outside every quota group (pelaksana): the
-  same service, the same lock of the period's rows, no count, every submission accepted.
+- ``no quota check``: a third period without quotas, eselon IV posts: the same service, the same lock
+  of the period's rows, no count, every submission accepted.
 
 BENCH_STAFFING_ROUNDS rounds (default 3), the order of the contenders turning every round; medians
 are reported. Submissions per second = attempts of the round ÷ (last finish − first start). After
@@ -174,7 +174,6 @@ def measure(workers: int, per_worker: int, remaining: int, rounds: int) -> dict[
     print(f"  drafting {rounds * (3 * attempts + LIMIT - remaining)} proposals…", flush=True)
     race: dict[str, list[list[Proposal]]] = {
         "last": [drafts("pengawas", attempts) for _r in range(rounds)],
-        "none": [drafts("pelaksana", attempts) for _r in range(rounds)],
     }
     prefill = [drafts("pengawas", LIMIT - remaining) for _r in range(rounds)]
     roomy = services.create_period(
@@ -183,6 +182,12 @@ def measure(workers: int, per_worker: int, remaining: int, rounds: int) -> dict[
     )  # fmt: skip
     race["room"] = [drafts("pengawas", attempts) for _r in range(rounds)]  # drafted under the roomy period
     assert all(d.period_code == roomy.code for d in race["room"][0])
+    free = services.create_period(
+        by=by, code="bench-tanpa-kuota", name="Periode uji: tanpa kuota", starts_on=dt.date(2024, 3, 24),
+        quotas=[], **common,
+    )  # fmt: skip
+    race["none"] = [drafts("pengawas", attempts) for _r in range(rounds)]  # drafted under the quota-free period
+    assert all(d.period_code == free.code for d in race["none"][0])
     assert all(d.period_code == election.code for d in race["last"][0])
 
     def holders(period: PolicyPeriod) -> list[Proposal]:
