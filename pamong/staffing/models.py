@@ -152,6 +152,11 @@ class Proposal(models.Model):
     request_letter_number = models.CharField(_("nomor surat usulan ke Kemendagri"), max_length=100, blank=True)
     decree_number = models.CharField(_("nomor SK pengangkatan"), max_length=100, blank=True)
     decree_date = models.DateField(_("tanggal SK pengangkatan"), null=True, blank=True)
+    # Where the Minister's approval was needed, the appointment is reported to Kemendagri within 7
+    # working days of the decree (SE Mendagri 100.2.1.3/1575/SJ); report_due_on is that last day.
+    report_due_on = models.DateField(_("batas lapor ke Kemendagri"), null=True, blank=True)
+    reported_on = models.DateField(_("dilaporkan ke Kemendagri"), null=True, blank=True)
+    report_letter_number = models.CharField(_("nomor surat laporan"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from pamong.core import ledger
 from pamong.core.clock import business_today
 from pamong.core.models import Notification
+from pamong.core.workdays import add_working_days
 from pamong.organisation.models import Employee, Position, Role, User
 from pamong.staffing import eligibility
 from pamong.staffing.acting import acting_powers_refused
@@ -38,6 +39,8 @@ PERIOD_FIELDS = (
     "frees_on_rejection",
 )
 SOURCE_PASAL_71 = "UU 10/2016 Pasal 71 ayat (2); SE Mendagri 100.2.1.3/1575/SJ"
+SOURCE_REPORT = "SE Mendagri 100.2.1.3/1575/SJ"
+REPORT_WORKING_DAYS = 7
 
 
 def _require(user: User | None, *roles: str) -> None:
@@ -448,6 +451,8 @@ def record_appointment(
         raise _out_of_order(proposal, _("pencatatan SK pengangkatan"))
     candidate = _appointee(proposal, appointee, decree_date)
     proposal.decree_number, proposal.decree_date = decree_number, decree_date
+    if needs_approval:
+        proposal.report_due_on = add_working_days(decree_date, REPORT_WORKING_DAYS)
     _step(
         proposal,
         S.APPOINTED,
@@ -461,6 +466,56 @@ def record_appointment(
     ProposalCandidate.objects.filter(pk=candidate.pk).update(appointed=True)
     Vacancy.objects.filter(pk=proposal.vacancy_id).update(filled_on=decree_date)
     return proposal
+
+
+@transaction.atomic
+def record_report_to_kemendagri(
+    proposal: Proposal,
+    *,
+    by: User | None,
+    reported_on: dt.date | None,
+    letter_number: str,
+    today: dt.date | None = None,
+) -> Proposal:
+    """The report of the appointment to Kemendagri, due within 7 working days of the decree. A late
+    report is still recorded (the fact must be on file), marked late in its ledger entry."""
+    _require(by, Role.BKPSDM)
+    today = today or business_today()
+    proposal = _lock(proposal)
+    if proposal.status != S.APPOINTED or proposal.report_due_on is None:
+        raise ValidationError(
+            _("Hanya pengangkatan yang memerlukan persetujuan Mendagri yang dilaporkan ke Kemendagri (%(source)s).")
+            % {"source": SOURCE_REPORT}
+        )
+    if proposal.reported_on is not None:
+        raise ValidationError(_("Laporan ke Kemendagri untuk usulan ini sudah dicatat."))
+    letter_number = (letter_number or "").strip()
+    if not letter_number or reported_on is None:
+        raise ValidationError({"letter_number": _("Catat nomor dan tanggal surat laporan ke Kemendagri.")})
+    assert proposal.decree_date is not None
+    if reported_on < proposal.decree_date or reported_on > today:
+        raise ValidationError({"reported_on": _("Tanggal laporan harus antara tanggal SK dan hari ini.")})
+    proposal.reported_on, proposal.report_letter_number = reported_on, letter_number[:100]
+    late = reported_on > proposal.report_due_on
+    step = ProposalStep.objects.create(
+        proposal=proposal,
+        from_status=S.APPOINTED,
+        to_status=S.APPOINTED,
+        by=by,
+        on=today,
+        facts={"reported_on": reported_on.isoformat(), "letter": proposal.report_letter_number, "late": late},
+    )
+    ledger.append_entry("staffing.proposal_step", step, by=by)
+    proposal.save()
+    return proposal
+
+
+def overdue_reports(today: dt.date | None = None) -> Any:
+    """Appointments whose report to Kemendagri is past its last day and not on file."""
+    today = today or business_today()
+    return Proposal.objects.filter(
+        status=S.APPOINTED, reported_on__isnull=True, report_due_on__lt=today
+    ).select_related("vacancy__position__opd")
 
 
 def _appointee(proposal: Proposal, appointee: Employee | None, decree_date: dt.date) -> ProposalCandidate:
