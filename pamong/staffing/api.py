@@ -720,8 +720,8 @@ def _candidate(candidate: ProposalCandidate) -> dict[str, Any]:
 def _proposal_detail(request: HttpRequest, proposal: Proposal, user: User) -> dict[str, Any]:
     data = ProposalSummaryOut.from_orm(proposal).model_dump()
     steps = list(proposal.steps.order_by("id"))
-    entries = {
-        row["subject_id"]: row
+    entries: dict[str, dict[str, Any]] = {
+        row["subject_id"]: dict(row)
         for row in LedgerEntry.objects.filter(
             subject_type=ProposalStep._meta.label_lower, subject_id__in=[str(s.pk) for s in steps]
         ).values("subject_id", "receipt_code", "actor_role")
@@ -824,7 +824,7 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> Status:
     return _proposal_answer(request, user, proposal_id)
 
 
-_WRITE = {
+_WRITE: dict[str, Any] = {
     "response": {200: ProposalOut, 403: ErrorOut, 404: ErrorOut, 409: RefusalOut, 422: RefusalOut},
     "exclude_unset": True,
 }
@@ -1045,8 +1045,6 @@ def send_proposal(request: HttpRequest, proposal_id: int, body: SendIn) -> Statu
     url_name="staffing_request_letter",
 )
 def request_letter(request: HttpRequest, proposal_id: int) -> HttpResponse | Status:
-    from pamong.staffing import letters  # written beside this module; imported late on purpose
-
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
     if not access.can_see_candidates(user):
@@ -1054,6 +1052,8 @@ def request_letter(request: HttpRequest, proposal_id: int) -> HttpResponse | Sta
     if proposal.status not in LETTER_STATUSES:
         message = _("Surat usulan ke Kemendagri baru tersedia setelah Wali Kota menyetujui usulan.")
         return Status(409, {"detail": message, "errors": [{"field": "", "message": message}]})
+    from pamong.staffing import letters  # written beside this module; imported late on purpose
+
     try:
         data = letters.request_letter_pdf(proposal)
     except ValidationError as exc:
