@@ -689,6 +689,12 @@ class DecreeOut(Schema):
     number: str
     date: dt.date | None
     appointee: str | None = Field(None, description="Nama yang diangkat (terbuka sejak SK terbit)")
+    report_due_on: dt.date | None = Field(
+        None, description="Batas lapor pengangkatan ke Kemendagri (7 hari kerja sesudah SK), bila perlu persetujuan"
+    )
+    reported_on: dt.date | None = Field(None, description="Tanggal laporan ke Kemendagri")
+    report_letter_number: str = Field("", description="Nomor surat laporan ke Kemendagri")
+    report_overdue: bool = Field(False, description="Batas lapor sudah lewat dan laporan belum dicatat")
 
 
 class ProposalOut(_ProposalFields):
@@ -757,6 +763,12 @@ def _proposal_detail(request: HttpRequest, proposal: Proposal, user: User) -> di
         "date": proposal.decree_date,
         # The decree is public, so everyone who sees the proposal reads the appointee's name.
         "appointee": appointed.employee.full_name if appointed else None,
+        "report_due_on": proposal.report_due_on,
+        "reported_on": proposal.reported_on,
+        "report_letter_number": proposal.report_letter_number,
+        "report_overdue": bool(
+            proposal.report_due_on and proposal.reported_on is None and proposal.report_due_on < business_today()
+        ),
     }
     if access.can_see_candidates(user):
         data["candidates"] = [_candidate(c) for c in candidates]
@@ -1122,6 +1134,37 @@ def record_appointment(request: HttpRequest, proposal_id: int, body: Appointment
     try:
         services.record_appointment(
             proposal, by=user, decree_number=body.decree_number, decree_date=body.decree_date, appointee=appointee
+        )
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    except ValidationError as exc:
+        return _refused(exc)
+    return _proposal_answer(request, user, proposal.pk)
+
+
+class ReportIn(Schema):
+    letter_number: str = Field("", max_length=100, description="Nomor surat laporan ke Kemendagri (wajib)")
+    reported_on: dt.date | None = Field(
+        None, description="Tanggal surat laporan (wajib), antara tanggal SK dan hari ini"
+    )
+
+
+@router.post(
+    "/proposals/{proposal_id}/report",
+    summary="Catat laporan pengangkatan ke Kemendagri (BKPSDM)",
+    description=(
+        "Pengangkatan yang memerlukan persetujuan Mendagri dilaporkan paling lambat 7 hari kerja sesudah SK "
+        "(SE Mendagri 100.2.1.3/1575/SJ). Laporan yang terlambat tetap dicatat dan ditandai terlambat di buku "
+        "besar. 409 bila usulan belum dilantik, tidak perlu dilaporkan, atau sudah dilaporkan." + _ERRORS_DOC
+    ),
+    **_WRITE,
+)
+def report_appointment(request: HttpRequest, proposal_id: int, body: ReportIn) -> Status:
+    user = _viewer(request)
+    proposal = _proposal_for(user, proposal_id)
+    try:
+        services.record_report_to_kemendagri(
+            proposal, by=user, reported_on=body.reported_on, letter_number=body.letter_number
         )
     except PermissionDenied as exc:
         return _forbidden(exc)

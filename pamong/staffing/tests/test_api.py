@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from pamong.core import ledger
 from pamong.core.models import LedgerEntry
 from pamong.core.testing import PASSWORD, CastMixin, make_employee, make_user
+from pamong.core.workdays import add_working_days
 from pamong.organisation.models import Employee, Position, User
 from pamong.organisation.services import issue_api_token
 from pamong.organisation.tests.test_auth import current_code
@@ -203,19 +204,44 @@ class ProposalChainTests(StaffingApiCase):
             {"decree_number": "SK 821/001/2024", "decree_date": "2024-10-17"},
         )
         self.assertEqual(proposal["status"]["code"], S.APPOINTED)
+        due = add_working_days(TODAY, 7).isoformat()
         self.assertEqual(
-            proposal["decree"], {"number": "SK 821/001/2024", "date": "2024-10-17", "appointee": official.full_name}
+            proposal["decree"],
+            {
+                "number": "SK 821/001/2024",
+                "date": "2024-10-17",
+                "appointee": official.full_name,
+                "report_due_on": due,
+                "reported_on": None,
+                "report_letter_number": "",
+                "report_overdue": False,
+            },
         )
         self.assertEqual(self.ok("get", f"/vacancies/{vacancy['id']}", self.bkpsdm)["filled_on"], "2024-10-17")
+        # The appointment is reported to Kemendagri within 7 working days of the decree.
+        unsigned = self.call("post", f"/proposals/{pid}/report", self.bkpsdm, {"reported_on": "2024-10-17"})
+        self.assertEqual((unsigned.status_code, unsigned.json()["errors"][0]["field"]), (422, "letter_number"))
+        report = {"letter_number": "800/130/BKPSDM/2024", "reported_on": "2024-10-17"}
+        self.assertEqual(self.call("post", f"/proposals/{pid}/report", self.sekda, report).status_code, 403)
+        proposal = self.ok("post", f"/proposals/{pid}/report", self.bkpsdm, report)
+        self.assertEqual(
+            (proposal["decree"]["reported_on"], proposal["decree"]["report_letter_number"]),
+            ("2024-10-17", "800/130/BKPSDM/2024"),
+        )
+        self.assertEqual(proposal["steps"][-1]["facts"]["late"], False)
+        twice = self.call("post", f"/proposals/{pid}/report", self.bkpsdm, report)
+        self.assertEqual(twice.status_code, 409, twice.content)
+        self.assertIn("sudah dicatat", twice.json()["detail"])
 
         # Every step is in the ledger, and the API shows each step's receipt and the role that took it.
         steps = proposal["steps"]
         self.assertEqual(
             [s["to_status"]["code"] for s in steps],
-            [S.SUBMITTED, S.SEKDA, S.WALI_KOTA, S.SENT, S.APPROVED, S.APPOINTED],
+            [S.SUBMITTED, S.SEKDA, S.WALI_KOTA, S.SENT, S.APPROVED, S.APPOINTED, S.APPOINTED],
         )
         self.assertEqual(
-            [s["by_role"]["code"] for s in steps], ["bkpsdm", "sekda", "wali_kota", "bkpsdm", "bkpsdm", "bkpsdm"]
+            [s["by_role"]["code"] for s in steps],
+            ["bkpsdm", "sekda", "wali_kota", "bkpsdm", "bkpsdm", "bkpsdm", "bkpsdm"],
         )
         entries = LedgerEntry.objects.filter(kind="staffing.proposal_step").order_by("index")
         self.assertEqual(
@@ -225,7 +251,7 @@ class ProposalChainTests(StaffingApiCase):
             [e.subject_id for e in entries],
             [str(pk) for pk in ProposalStep.objects.order_by("id").values_list("pk", flat=True)],
         )
-        self.assertEqual(steps[-1]["facts"]["decree"], "SK 821/001/2024")
+        self.assertEqual(steps[-2]["facts"]["decree"], "SK 821/001/2024")
 
 
 class QuotaTests(StaffingApiCase):
