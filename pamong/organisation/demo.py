@@ -2049,8 +2049,10 @@ def reset_demo_city() -> dict[str, int]:
     # Imported here for the same reason as in build_demo_city; signatures and reports refer to people and OPD.
     from pamong.cases.demo import reset_demo_cases
     from pamong.neutrality.models import Campaign, Signature
+    from pamong.staffing.demo import reset_demo_staffing
 
     counts["reports"] = reset_demo_cases()
+    counts["staffing_proposals"] = reset_demo_staffing()
     counts["declaration_signatures"] = Signature.objects.all().delete()[0]
     Campaign.objects.all().delete()
     with disable_auditlog():
@@ -2089,9 +2091,12 @@ def build_demo_city(
     # Imported here: the neutrality and cases apps build on the organisation app, not the other way round.
     from pamong.cases.demo import seed_demo_cases
     from pamong.neutrality.demo import seed_demo_campaign
+    from pamong.staffing.demo import seed_demo_staffing
 
     demo_accounts = [a.username for a in builder.summary.accounts]
     seed_demo_campaign(seed=seed, stdout=stdout, keep_unsigned=demo_accounts)
+    vacant = [post.obj.pk for office in builder.offices for post in office.posts if post.vacant]
+    seed_demo_staffing(seed=seed, stdout=stdout, demo_accounts=demo_accounts, vacant_posts=vacant)
     # Last: its final checkpoint covers the whole demo ledger.
     seed_demo_cases(seed=seed, stdout=stdout, demo_accounts=demo_accounts)
     builder.summary.elapsed_seconds = time.perf_counter() - started
