@@ -883,9 +883,14 @@ def seed_demo_staffing(
     return result
 
 
+def _lower_first(label: str) -> str:
+    """ "Diajukan BKPSDM" → "diajukan BKPSDM"; "SK pengangkatan terbit" stays as it is."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
 def summary_text(result: DemoStaffing) -> str:
-    labels = dict(S.choices)
-    states = ", ".join(f"{str(labels[s]).lower()} {result.by_status[s]}" for s in S.values if result.by_status[s])
+    labels = {value: _lower_first(str(label)) for value, label in S.choices}
+    states = ", ".join(f"{labels[s]} {result.by_status[s]}" for s in S.values if result.by_status[s])
     quotas = "; ".join(f"kuota {label} {used} dari {limit}" for label, (used, limit) in result.quota_use.items())
     share = round(100 * result.covered / result.open_vacancies) if result.open_vacancies else 0
     lines = [
