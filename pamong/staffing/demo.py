@@ -260,7 +260,6 @@ class _Plan:
     official: Employee | None = None
     terms: list[_Term] = field(default_factory=list)
     candidates: list[Employee] = field(default_factory=list)
-    queue_on: dt.date | None = None
     vacancy: Vacancy | None = None
     proposal: Proposal | None = None
 
@@ -897,7 +896,7 @@ def summary_text(result: DemoStaffing) -> str:
         f"Kepegawaian demo: {PERIOD_NAME} ({result.period.version if result.period else 0} versi); "
         f"{result.vacancies} lowongan, {result.open_vacancies} masih lowong, {result.covered} dijabat Plt/Plh "
         f"({share} %), {result.extended} masa Plt diperpanjang; {result.queued} menunggu antrean sampai "
-        f"{_long(OTHERS_FROM)}.",
+        f"{_long(OTHERS_FROM)}; riwayat jabatan dan predikat kinerja untuk {result.records} pegawai.",
         f"Usulan pengisian jabatan: {sum(result.by_status.values())} ({states}); {quotas}.",
     ]
     for example, why in ((result.too_old, "usia di atas 56 tahun"), (result.disciplined, "hukuman disiplin")):
