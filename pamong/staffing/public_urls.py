@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pamong.staffing import public_views
 
 app_name = "staffing_public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", public_views.proposal_list, name="list"),
+    path("<int:pk>/", public_views.proposal_detail, name="detail"),
+]
