@@ -307,7 +307,9 @@ class PeriodForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    quota_source = forms.CharField(label=_("Dasar kuota"), max_length=300, required=False)
+    quota_source = forms.CharField(
+        label=_("Dasar kuota"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     others_from = _date(
         _("Lowongan lain boleh diusulkan mulai"),
         required=False,

@@ -414,9 +414,10 @@ def _officials() -> QuerySet[Employee]:
 
 
 def _matching(queryset: QuerySet[Employee], term: str) -> QuerySet[Employee]:
+    """By name, identity number or the name of the post held ("kepala bidang", "sekretaris")."""
     term = term.strip()
     number = term.replace(" ", "")
-    condition = Q(name__icontains=term)
+    condition = Q(name__icontains=term) | Q(position__name__icontains=term)
     if number.isdigit() or number.upper().startswith("PTT"):
         condition |= Q(identity_number__icontains=number)
     return queryset.filter(condition)
@@ -484,6 +485,9 @@ def _render_vacancy(
         term = search.cleaned_data.get("cari", "") if search.is_valid() else ""
         offered = _acting_suggestions(vacancy, term)
         months = acting.plt_max_months()
+        # A new term starts today, or the day after the term in force (or planned) ends.
+        start = max([today, *[a.ends_on + dt.timedelta(days=1) for a in assignments if a.ends_on >= today]])
+        covered = any(row["current"] for row in history)
         context.update(
             {
                 "search": search,
@@ -494,8 +498,9 @@ def _render_vacancy(
                 else ActingForm(
                     officials=_officials(),
                     offered=offered,
-                    initial={"starts_on": today, "ends_on": acting.last_day_of_term(today, months)},
+                    initial={"starts_on": start, "ends_on": acting.last_day_of_term(start, months)},
                 ),
+                "assign_open": failed_slug == "plt" or not covered,
                 "plt_months": months,
                 "extension_months": acting.plt_extension_months(),
                 "draft_form": failed_form if failed_slug == "usulan" else DraftProposalForm(),
@@ -709,12 +714,14 @@ _FACT_LABELS = {
 }
 
 
-def _facts(facts: dict[str, Any]) -> list[tuple[Any, Any]]:
+def _facts(facts: dict[str, Any], quota_labels: dict[str, str]) -> list[tuple[Any, Any]]:
     rows: list[tuple[Any, Any]] = []
     for name, value in facts.items():
         if name not in _FACT_LABELS or value in ("", None):
             continue
-        if name in {"decree_date", "reported_on"}:
+        if name == "quota":
+            value = quota_labels.get(value, value)
+        elif name in {"decree_date", "reported_on"}:
             with contextlib.suppress(TypeError, ValueError):
                 value = date_format(dt.date.fromisoformat(value), "j F Y")
         elif name == "late":
@@ -725,7 +732,7 @@ def _facts(facts: dict[str, Any]) -> list[tuple[Any, Any]]:
     return rows
 
 
-def _timeline(proposal: Proposal) -> list[dict[str, Any]]:
+def _timeline(proposal: Proposal, period: PolicyPeriod | None) -> list[dict[str, Any]]:
     steps = list(proposal.steps.order_by("id"))
     entries = {
         int(row["subject_id"]): row
@@ -735,6 +742,7 @@ def _timeline(proposal: Proposal) -> list[dict[str, Any]]:
     }
     roles: dict[str, Any] = {**dict(Role.choices), "sistem": _("Sistem")}
     statuses: dict[str, Any] = dict(S.choices)
+    quota_labels = {q.get("code", ""): q.get("label") or q.get("code", "") for q in (period.quotas if period else [])}
     timeline = []
     for step in steps:
         entry: dict[str, Any] = dict(entries.get(step.pk, {}))
@@ -745,7 +753,7 @@ def _timeline(proposal: Proposal) -> list[dict[str, Any]]:
                 "label": _("Pengangkatan dilaporkan ke Kemendagri") if report else statuses.get(step.to_status),
                 "role": roles.get(entry.get("actor_role", ""), entry.get("actor_role", "")),
                 "receipt": format_receipt_code(entry["receipt_code"]) if entry.get("receipt_code") else "",
-                "facts": _facts(step.facts),
+                "facts": _facts(step.facts, quota_labels),
             }
         )
     return timeline
@@ -766,12 +774,27 @@ def _candidate_rows(proposal: Proposal) -> list[dict[str, Any]]:
     return rows
 
 
+# Where candidates for a level usually come from: the level below it.
+FEEDER_LEVELS = {
+    Position.Level.JPT_PRATAMA: [Position.Level.ADMINISTRATOR],
+    Position.Level.ADMINISTRATOR: [Position.Level.PENGAWAS],
+    Position.Level.PENGAWAS: [Position.Level.PELAKSANA, Position.Level.FUNGSIONAL],
+}
+
+
 def _candidate_search(proposal: Proposal, term: str) -> list[Employee]:
-    if not term.strip():
-        return []
-    people = Employee.objects.filter(status=Employee.Status.AKTIF).select_related("position", "opd")
-    taken = proposal.candidates.values("employee_id")
-    return list(_matching(people, term).exclude(pk__in=taken).order_by("name", "id")[:SEARCH_LIMIT])
+    """The search results, or, before any search, the officials of the same OPD one level below the post."""
+    people = (
+        Employee.objects.filter(status=Employee.Status.AKTIF)
+        .exclude(pk__in=proposal.candidates.values("employee_id"))
+        .select_related("position", "opd")
+    )
+    position = proposal.vacancy.position
+    if term.strip():
+        found = _matching(people, term)
+    else:
+        found = people.filter(opd_id=position.opd_id, position__level__in=FEEDER_LEVELS.get(position.level, []))
+    return list(found.order_by("name", "id")[:SEARCH_LIMIT])
 
 
 def _preview(proposal: Proposal, employee_id: Any) -> dict[str, Any] | None:
@@ -858,7 +881,7 @@ def _render_proposal(
         "period": period,
         "quota": quota,
         "urgency": [label for code, label in Proposal.Urgency.choices if code in (proposal.urgency or [])],
-        "timeline": _timeline(proposal),
+        "timeline": _timeline(proposal, period),
         "appointee": appointed.employee if appointed else None,
         "sees_candidates": sees_candidates,
         "candidates": _candidate_rows(proposal) if sees_candidates else [],

@@ -556,6 +556,7 @@ class VacancyTests(StaffingPagesCase):
         url = reverse("staffing:extend_acting", args=[self.secretary.pk, assignment.pk])
         page = self.get(self.bkpsdm, reverse("staffing:vacancy", args=[self.secretary.pk]))
         self.assertContains(page, 'value="2025-03-31"')  # the longest extension, offered
+        self.assertContains(page, 'name="starts_on" value="2025-01-01"')  # a next Plt starts when this one ends
         response = self.post(self.bkpsdm, url, {"ends_on": "2025-03-31"})
         assignment.refresh_from_db()
         self.assertEqual((assignment.ends_on, assignment.extended), (dt.date(2025, 3, 31), True))
@@ -645,6 +646,24 @@ class ProposalFormTests(StaffingPagesCase):
         self.assertContains(preview, "PP 11/2017 jo. PP 17/2020 Pasal 107 huruf c")
         self.assertNotContains(preview, "Tidak memenuhi")
         self.assertFalse(draft.candidates.exists())  # a preview saves nothing
+
+    def test_before_a_search_the_officials_one_level_below_in_the_same_opd_are_suggested(self) -> None:
+        draft = self.draft()  # a JPT Pratama post of the health office
+        division = Position.objects.create(
+            opd=self.health, name="Kepala Bidang P2P", level="administrator", grade="III.b"
+        )
+        below = make_employee(self.health, "Kabid P2P", position=division)
+        make_employee(
+            self.schools,
+            "Kabid Dindik",
+            position=Position.objects.create(
+                opd=self.schools, name="Kepala Bidang SD", level="administrator", grade="III.b"
+            ),
+        )
+        url = reverse("staffing:proposal", args=[draft.pk])
+        self.assertEqual(self.get(self.bkpsdm, url).context["results"], [below])
+        found = self.get(self.bkpsdm, url, {"cari": "kepala bidang sd"}).context["results"]
+        self.assertEqual([e.name for e in found], ["Kabid Dindik"])  # by the post's name too
 
     def test_bkpsdm_adds_an_eligible_candidate_and_removes_one(self) -> None:
         draft = self.draft()
