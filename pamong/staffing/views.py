@@ -32,6 +32,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pamong.core.clock import business_today
@@ -775,7 +776,7 @@ def _candidate_rows(proposal: Proposal) -> list[dict[str, Any]]:
 
 
 # Where candidates for a level usually come from: the level below it.
-FEEDER_LEVELS = {
+FEEDER_LEVELS: dict[str, list[str]] = {
     Position.Level.JPT_PRATAMA: [Position.Level.ADMINISTRATOR],
     Position.Level.ADMINISTRATOR: [Position.Level.PENGAWAS],
     Position.Level.PENGAWAS: [Position.Level.PELAKSANA, Position.Level.FUNGSIONAL],
@@ -913,6 +914,7 @@ def _render_proposal(
 
 
 @login_required
+@never_cache
 @require_safe
 def proposal_detail(request: PamongRequest, pk: int) -> HttpResponse:
     user = _viewer(request)
@@ -1030,6 +1032,7 @@ ACTIONS: dict[str, Action] = {
 
 
 @login_required
+@never_cache
 @require_POST
 @_refusals
 def proposal_action(request: PamongRequest, pk: int, action: str) -> HttpResponse:
@@ -1056,6 +1059,7 @@ def proposal_action(request: PamongRequest, pk: int, action: str) -> HttpRespons
 
 
 @login_required
+@never_cache
 @require_safe
 def request_letter(request: PamongRequest, pk: int) -> HttpResponse:
     """The request letter to Kemendagri as PDF. It names the candidates, so only those who see them get it."""
@@ -1063,7 +1067,8 @@ def request_letter(request: PamongRequest, pk: int) -> HttpResponse:
     proposal = _proposal_for(user, pk)
     if not access.can_see_candidates(user) or proposal.status not in LETTER_STATUSES:
         raise Http404
-    from pamong.staffing import letters  # type: ignore[attr-defined,unused-ignore]  # imported late on purpose
+    # Imported here: the PDF library is needed only by this view.
+    from pamong.staffing import letters
 
     try:
         data = letters.request_letter_pdf(proposal)
