@@ -52,7 +52,8 @@ router = Router(tags=["kepegawaian"], auth=staff_auth)
 
 S = Proposal.Status
 LIVE_EXCLUDED = (S.WITHDRAWN, S.REJECTED)
-# The request letter is signed for the Wali Kota, so it exists only once the Wali Kota has approved.
+# The request letter is signed for the Wali Kota, so it exists only once the Wali Kota has approved;
+# letters.py holds the same set (a test keeps them equal) and refuses the letter outside it.
 LETTER_STATUSES = frozenset({S.WALI_KOTA, S.SENT, S.APPROVED, S.REJECTED, S.APPOINTED})
 # The service's field names, as the request names them.
 FIELD_NAMES = {
@@ -1061,9 +1062,8 @@ def request_letter(request: HttpRequest, proposal_id: int) -> HttpResponse | Sta
     proposal = _proposal_for(user, proposal_id)
     if not access.can_see_candidates(user):
         return Status(403, {"detail": _("Surat usulan menyebut calon; hanya BKPSDM, Sekda, Wali Kota, Inspektorat.")})
-    if proposal.status not in LETTER_STATUSES:
-        message = _("Surat usulan ke Kemendagri baru tersedia setelah Wali Kota menyetujui usulan.")
-        return Status(409, {"detail": message, "errors": [{"field": "", "message": message}]})
+    # Imported here: the PDF library is needed only by this endpoint. letters.py refuses a proposal the
+    # Wali Kota has not approved, or one withdrawn, with a ValidationError naming no field: a 409.
     from pamong.staffing import letters  # written beside this module; imported late on purpose
 
     try:

@@ -7,7 +7,6 @@ needed for every structural level.
 """
 
 import datetime as dt
-import importlib.util
 import io
 from typing import Any
 
@@ -22,7 +21,7 @@ from pamong.core.workdays import add_working_days
 from pamong.organisation.models import Employee, Position, User
 from pamong.organisation.services import issue_api_token
 from pamong.organisation.tests.test_auth import current_code
-from pamong.staffing import acting, services
+from pamong.staffing import acting, api, letters, services
 from pamong.staffing.models import (
     ActingAssignment,
     PolicyPeriod,
@@ -734,13 +733,12 @@ class LetterTests(StaffingApiCase):
         submitted = self.submitted(name="Kepala Dinas Pariwisata")
         early = self.call("get", f"/proposals/{submitted.pk}/letter.pdf", self.bkpsdm)
         self.assertEqual(early.status_code, 409, early.content)
+        self.assertIn("setelah Wali Kota menyetujui usulan", early.json()["detail"])
         self.assertEqual(self.call("get", f"/proposals/{submitted.pk}/letter.pdf", self.clerk).status_code, 404)
         services.approve_by_sekda(submitted, by=self.sekda)
         services.approve_by_mayor(submitted, by=self.mayor)
         self.candidate(submitted)
         self.assertEqual(self.call("get", f"/proposals/{submitted.pk}/letter.pdf", self.health_head).status_code, 403)
-        if importlib.util.find_spec("pamong.staffing.letters") is None:
-            self.skipTest("pamong/staffing/letters.py belum ada")
         response = self.call("get", f"/proposals/{submitted.pk}/letter.pdf", self.bkpsdm)
         self.assertEqual(response.status_code, 200, response.content[:500])
         self.assertEqual(response["Content-Type"], "application/pdf")
@@ -751,3 +749,14 @@ class LetterTests(StaffingApiCase):
 
         text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
         self.assertIn("Kepala Dinas Pariwisata", " ".join(text.split()))
+        detail = self.ok("get", f"/proposals/{submitted.pk}", self.bkpsdm)
+        self.assertTrue(detail["letters"]["request_letter_url"].endswith(f"/proposals/{submitted.pk}/letter.pdf"))
+
+        services.withdraw(submitted, by=self.bkpsdm, reason="Tetap Plt sampai Pilkada.")
+        withdrawn = self.call("get", f"/proposals/{submitted.pk}/letter.pdf", self.bkpsdm)
+        self.assertEqual(withdrawn.status_code, 409, withdrawn.content)
+        self.assertIn("sudah ditarik", withdrawn.json()["detail"])
+        self.assertIsNone(self.ok("get", f"/proposals/{submitted.pk}", self.bkpsdm)["letters"]["request_letter_url"])
+
+    def test_the_api_offers_the_letter_exactly_when_letters_makes_it(self) -> None:
+        self.assertEqual(api.LETTER_STATUSES, letters.LETTER_STATUSES)
