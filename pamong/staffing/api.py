@@ -40,6 +40,7 @@ from pamong.organisation.models import Employee, Position, Role, User
 from pamong.staffing import access, acting, eligibility, services
 from pamong.staffing import models as staffing
 from pamong.staffing.models import (
+    LETTER_STATUSES,
     ActingAssignment,
     PolicyPeriod,
     Proposal,
@@ -52,9 +53,6 @@ router = Router(tags=["kepegawaian"], auth=staff_auth)
 
 S = Proposal.Status
 LIVE_EXCLUDED = (S.WITHDRAWN, S.REJECTED)
-# The request letter is signed for the Wali Kota, so it exists only once the Wali Kota has approved;
-# letters.py holds the same set (a test keeps them equal) and refuses the letter outside it.
-LETTER_STATUSES = frozenset({S.WALI_KOTA, S.SENT, S.APPROVED, S.REJECTED, S.APPOINTED})
 # The service's field names, as the request names them.
 FIELD_NAMES = {
     "position": "position_id",

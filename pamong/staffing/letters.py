@@ -55,7 +55,16 @@ from pamong.core.clock import business_today
 from pamong.core.models import LedgerEntry
 from pamong.organisation.identity import format_identity_number
 from pamong.organisation.models import OPD, Employee, Pemda
-from pamong.staffing.models import ActingAssignment, PolicyPeriod, Proposal, ProposalCandidate, ProposalStep, Vacancy
+from pamong.organisation.ranks import rank_label
+from pamong.staffing.models import (
+    LETTER_STATUSES,
+    ActingAssignment,
+    PolicyPeriod,
+    Proposal,
+    ProposalCandidate,
+    ProposalStep,
+    Vacancy,
+)
 
 S = Proposal.Status
 SUBJECT = "Permohonan Persetujuan Tertulis Pengisian Jabatan"
@@ -69,29 +78,7 @@ SOURCE_CIRCULAR = (
     "Daerah pada Daerah yang Melaksanakan Pilkada dalam Aspek Kepegawaian"
 )
 SOURCE_ACTING = "Surat Edaran Kepala Badan Kepegawaian Negara Nomor 1/SE/I/2021"
-# The letter exists once the Wali Kota has approved; a withdrawn proposal gets none.
-LETTER_STATUSES = frozenset({S.WALI_KOTA, S.SENT, S.APPROVED, S.REJECTED, S.APPOINTED})
 BLANK_NUMBER = "…………………………………"
-# Pangkat of each golongan ruang of a PNS (PP 99/2000 as amended).
-PANGKAT = {
-    "I/a": "Juru Muda",
-    "I/b": "Juru Muda Tingkat I",
-    "I/c": "Juru",
-    "I/d": "Juru Tingkat I",
-    "II/a": "Pengatur Muda",
-    "II/b": "Pengatur Muda Tingkat I",
-    "II/c": "Pengatur",
-    "II/d": "Pengatur Tingkat I",
-    "III/a": "Penata Muda",
-    "III/b": "Penata Muda Tingkat I",
-    "III/c": "Penata",
-    "III/d": "Penata Tingkat I",
-    "IV/a": "Pembina",
-    "IV/b": "Pembina Tingkat I",
-    "IV/c": "Pembina Utama Muda",
-    "IV/d": "Pembina Utama Madya",
-    "IV/e": "Pembina Utama",
-}
 # The province (and its capital) of a regency or city, by the first part of its Kemendagri code.
 PROVINCES = {"53": ("Nusa Tenggara Timur", "Kupang")}
 INK = colors.HexColor("#111111")
@@ -118,8 +105,7 @@ def _text(value: str) -> str:
 def _rank(employee: Employee) -> str:
     if not employee.rank:
         return "–"
-    name = PANGKAT.get(employee.rank)
-    return f"{name} ({employee.rank})" if name else employee.rank
+    return rank_label(employee.kind, employee.rank)
 
 
 def _duration(since: dt.date, until: dt.date) -> str:

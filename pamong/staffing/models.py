@@ -174,6 +174,18 @@ class Proposal(models.Model):
         return f"usulan {self.pk} ({self.vacancy})"
 
 
+# Once the Wali Kota has approved, the request letter to Kemendagri exists (letters.py), and stays on file.
+LETTER_STATUSES = frozenset(
+    {
+        Proposal.Status.WALI_KOTA,
+        Proposal.Status.SENT,
+        Proposal.Status.APPROVED,
+        Proposal.Status.REJECTED,
+        Proposal.Status.APPOINTED,
+    }
+)
+
+
 class ProposalStep(models.Model):
     """One step of a proposal as the ledger records it. Never edited."""
 

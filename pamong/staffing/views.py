@@ -64,6 +64,7 @@ from pamong.staffing.forms import (
     WithdrawForm,
 )
 from pamong.staffing.models import (
+    LETTER_STATUSES,
     ActingAssignment,
     ActingExtension,
     Field,
@@ -80,8 +81,6 @@ SEARCH_LIMIT = 30
 QUEUE_SHOWN = 20
 FINAL = frozenset({S.APPOINTED, S.REJECTED, S.WITHDRAWN})
 LIVE_EXCLUDED = (S.WITHDRAWN, S.REJECTED)
-# The request letter is signed for the Wali Kota, so it exists only once the Wali Kota has approved.
-LETTER_STATUSES = frozenset({S.WALI_KOTA, S.SENT, S.APPROVED, S.REJECTED, S.APPOINTED})
 STRUCTURAL = tuple(acting.LEVEL_ORDER)
 # Who takes the next step, for those who only watch.
 NEXT_STEP: dict[str, Any] = {

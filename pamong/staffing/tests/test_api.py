@@ -21,7 +21,7 @@ from pamong.core.workdays import add_working_days
 from pamong.organisation.models import Employee, Position, User
 from pamong.organisation.services import issue_api_token
 from pamong.organisation.tests.test_auth import current_code
-from pamong.staffing import acting, api, letters, services
+from pamong.staffing import acting, services
 from pamong.staffing.models import (
     ActingAssignment,
     PolicyPeriod,
@@ -757,6 +757,3 @@ class LetterTests(StaffingApiCase):
         self.assertEqual(withdrawn.status_code, 409, withdrawn.content)
         self.assertIn("sudah ditarik", withdrawn.json()["detail"])
         self.assertIsNone(self.ok("get", f"/proposals/{submitted.pk}", self.bkpsdm)["letters"]["request_letter_url"])
-
-    def test_the_api_offers_the_letter_exactly_when_letters_makes_it(self) -> None:
-        self.assertEqual(api.LETTER_STATUSES, letters.LETTER_STATUSES)
