@@ -8,24 +8,6 @@ class StaffingConfig(AppConfig):
     verbose_name = _("Kepegawaian: lowongan, Plt/Plh, dan usulan")
 
     def ready(self) -> None:
-        from pamong.core import ledger
-        from pamong.staffing.models import acting_payload, extension_payload, step_payload
+        from pamong.staffing import ledger_kinds
 
-        ledger.register_kind(
-            "staffing.proposal_step",
-            label=_("Langkah usulan pengisian jabatan"),
-            model="staffing.ProposalStep",
-            payload=step_payload,
-        )
-        ledger.register_kind(
-            "staffing.acting",
-            label=_("Penugasan Plt/Plh"),
-            model="staffing.ActingAssignment",
-            payload=acting_payload,
-        )
-        ledger.register_kind(
-            "staffing.acting_extension",
-            label=_("Perpanjangan Plt/Plh"),
-            model="staffing.ActingExtension",
-            payload=extension_payload,
-        )
+        ledger_kinds.register()

@@ -79,6 +79,7 @@ def create_period(*, by: User | None, code: str, reason: str = "", **fields: Any
     _check_period(period)
     period.full_clean()
     period.save()
+    ledger.append_entry("staffing.policy_period", period, by=by)
     return period
 
 
@@ -98,6 +99,7 @@ def revise_period(code: str, *, by: User | None, reason: str, **fields: Any) -> 
     _check_period(period)
     period.full_clean()
     period.save()
+    ledger.append_entry("staffing.policy_period", period, by=by)
     return period
 
 
@@ -549,6 +551,6 @@ def withdraw(proposal: Proposal, *, by: User | None, reason: str, today: dt.date
     period = current_version(proposal.period_code)
     if period is not None and period.frees_on_withdrawal:
         proposal.counts_against_quota = False
-    _step(proposal, S.WITHDRAWN, by=by, today=today or business_today())
+    _step(proposal, S.WITHDRAWN, by=by, today=today or business_today(), reason=reason.strip())
     proposal.save()
     return proposal

@@ -117,6 +117,7 @@ class DemoStaffingTests(TestCase):
             "staffing.proposal_step": ProposalStep.objects.count(),
             "staffing.acting": ActingAssignment.objects.count(),
             "staffing.acting_extension": ActingExtension.objects.count(),
+            "staffing.policy_period": PolicyPeriod.objects.count(),
         }
         for kind, count in kinds.items():
             self.assertGreater(count, 0, kind)

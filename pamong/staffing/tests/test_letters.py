@@ -159,7 +159,7 @@ class RequestLetterTests(CastMixin, TestCase):
         cache.clear()
         response = self.client.get(f"/verifikasi/{code}/")
         self.assertContains(response, "Langkah usulan pengisian jabatan")
-        self.assertContains(response, "disetujui_wali_kota")
+        self.assertContains(response, "Disetujui Sekda → Disetujui Wali Kota")
 
     def test_metadata_and_page_size(self) -> None:
         reader, _text = read(letters.request_letter_pdf(self.letter_proposal))
