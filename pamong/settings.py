@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sys
@@ -309,6 +310,14 @@ PAMONG_RECEIPT_RATE = env("PAMONG_RECEIPT_RATE", "120/m")
 # Acting officials (SE Kepala BKN 1/SE/I/2021): longest Plt/Plh term and its one extension, in months.
 PAMONG_PLT_MAX_MONTHS = int(env("PAMONG_PLT_MAX_MONTHS", "3"))
 PAMONG_PLT_EXTENSION_MONTHS = int(env("PAMONG_PLT_EXTENSION_MONTHS", "3"))
+# Requirements of Administrator and Pengawas posts beyond the defaults in staffing/eligibility.py, as
+# JSON: {"administrator": {"min_rank": "IV/a", "prior_years": 3}, ...}. JPT Pratama follows the law.
+try:
+    PAMONG_STAFFING_REQUIREMENTS = json.loads(env("PAMONG_STAFFING_REQUIREMENTS", "{}") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"PAMONG_STAFFING_REQUIREMENTS bukan JSON yang sah: {exc}") from None
+# The street address under the letterhead of letters to Kemendagri (empty: the Pemda's name only).
+PAMONG_LETTERHEAD_ADDRESS = env("PAMONG_LETTERHEAD_ADDRESS", "")
 
 LOGGING = {
     "version": 1,
