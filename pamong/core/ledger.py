@@ -511,6 +511,23 @@ def entry_by_receipt(code: str) -> LedgerEntry | None:
     return LedgerEntry.objects.filter(receipt_code=normalised).first()
 
 
+@dataclass(frozen=True)
+class EntryRef:
+    receipt_code: str  # formatted, XXXX-XXXX-XXXX-XXXX
+    actor_role: str
+
+
+def entries_for(model: type[models.Model], pks: Iterable[Any]) -> dict[str, EntryRef]:
+    """The receipt and recorded role of the entry of each row (its subject), by str(pk), in one query."""
+    ids = [str(pk) for pk in pks]
+    if not ids:
+        return {}
+    rows = LedgerEntry.objects.filter(subject_type=model._meta.label_lower, subject_id__in=ids).values_list(
+        "subject_id", "receipt_code", "actor_role"
+    )
+    return {subject: EntryRef(format_receipt_code(code), role) for subject, code, role in rows}
+
+
 def receipt_document(entry: LedgerEntry) -> dict[str, Any]:
     """Everything needed to check an entry offline, knowing only RFC 9162 and the Pemda's key."""
     checkpoint = checkpoint_covering(entry.index)

@@ -21,7 +21,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -31,6 +31,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from pamong.core import ledger
 from pamong.core.api_auth import staff_auth
 from pamong.core.clock import business_today
 from pamong.core.ledger import format_receipt_code
@@ -431,18 +432,9 @@ class PeriodDetailOut(PeriodOut):
     history: list[PeriodOut] = Field(..., description="Versi sebelumnya, terbaru dulu")
 
 
-def _quota_use(codes: set[str]) -> dict[tuple[str, str], int]:
-    rows = (
-        Proposal.objects.filter(period_code__in=codes, counts_against_quota=True)
-        .values("period_code", "quota_group")
-        .annotate(n=Count("id"))
-    )
-    return {(row["period_code"], row["quota_group"]): row["n"] for row in rows}
-
-
 def _periods(periods: list[PolicyPeriod]) -> list[dict[str, Any]]:
     codes = {p.code for p in periods}
-    used = _quota_use(codes)
+    used = services.quota_counts(codes)
     latest: dict[str, int] = {}
     for row in PolicyPeriod.objects.filter(code__in=codes).values("code", "version"):
         latest[row["code"]] = max(latest.get(row["code"], 0), row["version"])
@@ -725,24 +717,19 @@ def _candidate(candidate: ProposalCandidate) -> dict[str, Any]:
 def _proposal_detail(request: HttpRequest, proposal: Proposal, user: User) -> dict[str, Any]:
     data = ProposalSummaryOut.from_orm(proposal).model_dump()
     steps = list(proposal.steps.order_by("id"))
-    entries: dict[str, dict[str, Any]] = {
-        row["subject_id"]: dict(row)
-        for row in LedgerEntry.objects.filter(
-            subject_type=ProposalStep._meta.label_lower, subject_id__in=[str(s.pk) for s in steps]
-        ).values("subject_id", "receipt_code", "actor_role")
-    }
+    entries = ledger.entries_for(ProposalStep, (step.pk for step in steps))
     roles = [*Role.choices, ("sistem", _("Sistem"))]
     data["steps"] = []
     for step in steps:
-        entry = entries.get(str(step.pk), {})
+        entry = entries.get(str(step.pk))
         data["steps"].append(
             {
                 "from_status": _choice(S.choices, step.from_status),
                 "to_status": _choice(S.choices, step.to_status),
                 "on": step.on,
-                "by_role": _choice(roles, entry.get("actor_role", "")),
+                "by_role": _choice(roles, entry.actor_role if entry else ""),
                 "facts": step.facts,
-                "receipt_code": _receipt(entry.get("receipt_code")),
+                "receipt_code": entry.receipt_code if entry else None,
             }
         )
     data["justification"] = proposal.justification

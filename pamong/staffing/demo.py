@@ -871,7 +871,7 @@ def seed_demo_staffing(
     result.by_status = Counter(Proposal.objects.values_list("status", flat=True))
     period = services.current_version(PERIOD_CODE)
     for quota in period.quotas if period else []:
-        used = Proposal.objects.filter(period_code=PERIOD_CODE, quota_group=quota["code"], counts_against_quota=True)
+        used = services.places_taken(PERIOD_CODE, quota["code"])
         result.quota_use[quota["label"]] = (used.count(), int(quota["limit"]))
     if too_old is not None and too_old[1].proposal is not None:
         result.too_old = (too_old[0], too_old[1].proposal)

@@ -56,6 +56,7 @@ from pamong.core.models import LedgerEntry
 from pamong.organisation.identity import format_identity_number
 from pamong.organisation.models import OPD, Employee, Pemda
 from pamong.organisation.ranks import rank_label
+from pamong.staffing import services
 from pamong.staffing.models import (
     LETTER_STATUSES,
     ActingAssignment,
@@ -286,8 +287,7 @@ def _quota_sentence(proposal: Proposal) -> str:
     if quota is None:
         quota = latest.quota_for(proposal.vacancy.position.level) or {"label": proposal.quota_group, "limit": "–"}
     holders = list(
-        Proposal.objects.filter(period_code=proposal.period_code, quota_group=proposal.quota_group)
-        .filter(counts_against_quota=True)
+        services.places_taken(proposal.period_code, proposal.quota_group)
         .exclude(pk=proposal.pk)
         .values_list("submitted_on", "id")
     )

@@ -17,23 +17,19 @@ Every read is a fixed number of queries whatever the number of proposals (a test
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from pamong.core import ledger
 from pamong.core.clock import business_today
-from pamong.core.ledger import format_receipt_code
-from pamong.core.models import LedgerEntry
 from pamong.organisation.models import OPD, Employee, Position, Role
-from pamong.staffing import acting
+from pamong.staffing import acting, services
 from pamong.staffing.models import ActingAssignment, PolicyPeriod, Proposal, ProposalCandidate, ProposalStep
 
 S = Proposal.Status
-STEP_KIND = "staffing.proposal_step"
-STEP_SUBJECT = ProposalStep._meta.label_lower
 STRUCTURAL_LEVELS = (Position.Level.JPT_PRATAMA, Position.Level.ADMINISTRATOR, Position.Level.PENGAWAS)
 PUBLIC_STATUSES = tuple(status for status in S.values if status != S.DRAFT)
 # The justification is written by BKPSDM as the public reason for filling the post (it goes to
@@ -237,17 +233,6 @@ def _status_label(status: str) -> str:
     return str(S(status).label) if status in S.values else status
 
 
-def _entries_for(steps: Iterable[ProposalStep]) -> dict[str, tuple[str, str]]:
-    """Receipt code and recorded role of each step's ledger entry, in one query."""
-    ids = [str(step.pk) for step in steps]
-    if not ids:
-        return {}
-    rows = LedgerEntry.objects.filter(kind=STEP_KIND, subject_type=STEP_SUBJECT, subject_id__in=ids).values_list(
-        "subject_id", "receipt_code", "actor_role"
-    )
-    return {subject_id: (code, role) for subject_id, code, role in rows}
-
-
 def period_index() -> dict[str, PolicyPeriod]:
     """The latest version of every policy period, by code (one query; periods are few)."""
     latest: dict[str, PolicyPeriod] = {}
@@ -266,7 +251,9 @@ def _quota_choice(period: PolicyPeriod | None, group: str) -> Choice | None:
 def present(items: Sequence[Proposal], periods: dict[str, PolicyPeriod] | None = None) -> list[PublicProposal]:
     """Turn proposals read through ``proposals()`` into their public form."""
     periods = period_index() if periods is None else periods
-    entries = _entries_for(step for proposal in items for step in getattr(proposal, "public_steps", []))
+    entries = ledger.entries_for(
+        ProposalStep, (step.pk for proposal in items for step in getattr(proposal, "public_steps", []))
+    )
     urgency_labels = dict(Proposal.Urgency.choices)
     result = []
     for proposal in items:
@@ -274,7 +261,8 @@ def present(items: Sequence[Proposal], periods: dict[str, PolicyPeriod] | None =
         period = periods.get(proposal.period_code)
         steps = []
         for step in getattr(proposal, "public_steps", []):
-            code, role = entries.get(str(step.pk), ("", ""))
+            entry = entries.get(str(step.pk))
+            role = entry.actor_role if entry else ""
             steps.append(
                 PublicStep(
                     status=step.to_status,
@@ -283,7 +271,7 @@ def present(items: Sequence[Proposal], periods: dict[str, PolicyPeriod] | None =
                     on=step.on,
                     role=role,
                     role_label=_role_label(role) if role else "",
-                    receipt_code=format_receipt_code(code) if code else None,
+                    receipt_code=entry.receipt_code if entry else None,
                 )
             )
         appointee = None
@@ -345,14 +333,7 @@ def periods(today: dt.date | None = None, index: dict[str, PolicyPeriod] | None 
     """Every period's rules (latest version) with the use of each quota; the period in force first."""
     today = today or business_today()
     index = period_index() if index is None else index
-    used: dict[tuple[str, str], int] = defaultdict(int)
-    counts = (
-        Proposal.objects.filter(counts_against_quota=True, period_code__in=list(index))
-        .values_list("period_code", "quota_group")
-        .annotate(n=Count("id"))
-    )
-    for code, group, n in counts:
-        used[(code, group)] = n
+    used = services.quota_counts(index)
     levels = dict(Position.Level.choices)
     result = []
     for period in index.values():
@@ -372,7 +353,7 @@ def periods(today: dt.date | None = None, index: dict[str, PolicyPeriod] | None 
                         label=str(q.get("label", q["code"])),
                         levels=[Choice(lv, str(levels.get(lv, lv))) for lv in q.get("levels", [])],
                         limit=int(q.get("limit", 0)),
-                        used=used[(period.code, q["code"])],
+                        used=used.get((period.code, q["code"]), 0),
                     )
                     for q in period.quotas or []
                 ],

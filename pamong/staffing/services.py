@@ -9,11 +9,12 @@ would exceed the quota is refused with the quota, the count and the proposals th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -277,11 +278,25 @@ def _live_proposals(vacancy: Vacancy) -> Any:
     return Proposal.objects.filter(vacancy=vacancy).exclude(status__in=[S.WITHDRAWN, S.REJECTED])
 
 
+def places_taken(period_code: str, group: str | None = None) -> QuerySet[Proposal]:
+    """The proposals holding a place in a period's quotas (in one group, or in all): what a submission counts."""
+    taken = Proposal.objects.filter(period_code=period_code, counts_against_quota=True)
+    return taken if group is None else taken.filter(quota_group=group)
+
+
+def quota_counts(codes: Iterable[str]) -> dict[tuple[str, str], int]:
+    """Places taken per (period code, quota group), in one query."""
+    rows = (
+        Proposal.objects.filter(period_code__in=list(codes), counts_against_quota=True)
+        .values_list("period_code", "quota_group")
+        .annotate(n=Count("id"))
+    )
+    return {(code, group): n for code, group, n in rows}
+
+
 def _holders(period_code: str, group: str) -> list[Proposal]:
     return list(
-        Proposal.objects.select_related("vacancy__position__opd")
-        .filter(period_code=period_code, quota_group=group, counts_against_quota=True)
-        .order_by("submitted_on", "id")
+        places_taken(period_code, group).select_related("vacancy__position__opd").order_by("submitted_on", "id")
     )
 
 
@@ -316,7 +331,7 @@ def submit_proposal(proposal: Proposal, *, by: User | None, today: dt.date | Non
     if quota is not None:
         group = quota["code"]
         limit = int(quota["limit"])
-        used = Proposal.objects.filter(period_code=period.code, quota_group=group, counts_against_quota=True).count()
+        used = places_taken(period.code, group).count()
         if used >= limit:
             holders = _holders(period.code, group)  # listed only when refusing
             listed = "; ".join(f"#{p.pk} {p.vacancy.position.name} ({p.vacancy.position.opd})" for p in holders)

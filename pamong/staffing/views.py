@@ -35,11 +35,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from pamong.core import ledger
 from pamong.core.clock import business_today
 from pamong.core.forms import add_service_errors
 from pamong.core.http import PamongRequest
-from pamong.core.ledger import format_receipt_code
-from pamong.core.models import LedgerEntry
 from pamong.organisation.identity import mask_identity_number
 from pamong.organisation.models import OPD, Employee, Position, Role, User
 from pamong.staffing import access, acting, eligibility, services
@@ -156,12 +155,7 @@ def _page(request: PamongRequest, rows: Any) -> tuple[Any, str]:
 
 def _receipts(model: Any, ids: list[int]) -> dict[int, str]:
     """The ledger receipt code of each row recorded by ``ledger.append_entry`` (subject = the row)."""
-    if not ids:
-        return {}
-    rows = LedgerEntry.objects.filter(
-        subject_type=model._meta.label_lower, subject_id__in=[str(i) for i in ids]
-    ).values_list("subject_id", "receipt_code")
-    return {int(subject): format_receipt_code(code) for subject, code in rows}
+    return {int(pk): entry.receipt_code for pk, entry in ledger.entries_for(model, ids).items()}
 
 
 def _days_empty(vacancy: Vacancy, today: dt.date) -> int:
@@ -238,11 +232,7 @@ def quota_use(period: PolicyPeriod) -> list[QuotaUse]:
     """Each quota group of ``period`` with the proposals holding a place in it (what the submission
     counts), in one query."""
     holders: dict[str, list[Proposal]] = {}
-    taken = (
-        Proposal.objects.filter(period_code=period.code, counts_against_quota=True)
-        .select_related("vacancy__position__opd")
-        .order_by("submitted_on", "id")
-    )
+    taken = services.places_taken(period.code).select_related("vacancy__position__opd").order_by("submitted_on", "id")
     for proposal in taken:
         holders.setdefault(proposal.quota_group, []).append(proposal)
     labels = dict(Position.Level.choices)
@@ -734,25 +724,21 @@ def _facts(facts: dict[str, Any], quota_labels: dict[str, str]) -> list[tuple[An
 
 def _timeline(proposal: Proposal, period: PolicyPeriod | None) -> list[dict[str, Any]]:
     steps = list(proposal.steps.order_by("id"))
-    entries = {
-        int(row["subject_id"]): row
-        for row in LedgerEntry.objects.filter(
-            subject_type=ProposalStep._meta.label_lower, subject_id__in=[str(s.pk) for s in steps]
-        ).values("subject_id", "receipt_code", "actor_role")
-    }
+    entries = ledger.entries_for(ProposalStep, (step.pk for step in steps))
     roles: dict[str, Any] = {**dict(Role.choices), "sistem": _("Sistem")}
     statuses: dict[str, Any] = dict(S.choices)
     quota_labels = {q.get("code", ""): q.get("label") or q.get("code", "") for q in (period.quotas if period else [])}
     timeline = []
     for step in steps:
-        entry: dict[str, Any] = dict(entries.get(step.pk, {}))
+        entry = entries.get(str(step.pk))
+        role = entry.actor_role if entry else ""
         report = step.from_status == step.to_status == S.APPOINTED
         timeline.append(
             {
                 "step": step,
                 "label": _("Pengangkatan dilaporkan ke Kemendagri") if report else statuses.get(step.to_status),
-                "role": roles.get(entry.get("actor_role", ""), entry.get("actor_role", "")),
-                "receipt": format_receipt_code(entry["receipt_code"]) if entry.get("receipt_code") else "",
+                "role": roles.get(role, role),
+                "receipt": entry.receipt_code if entry else "",
                 "facts": _facts(step.facts, quota_labels),
             }
         )
