@@ -45,6 +45,7 @@ from reportlab.platypus import (
 )
 
 from pamong.core import ledger
+from pamong.core.pdf import deferred_canvas
 from pamong.neutrality import queries
 from pamong.neutrality.models import Campaign, Signature
 from pamong.organisation.identity import mask_identity_number
@@ -416,39 +417,22 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _numbered_canvas(footer: str, *, numbered: bool = True) -> type[Canvas]:
-    """A canvas that holds its pages back until the end, so each can say "Halaman x dari y"."""
+    """Every page gets the footer line and, when ``numbered``, "Halaman x dari y"."""
 
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
+    def decorate(canvas: Canvas, number: int, total: int) -> None:
+        page_width, _height = canvas._pagesize
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.setFillColor(colors.HexColor("#5b6670"))
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        canvas.line(16 * mm, 13 * mm, page_width - 16 * mm, 13 * mm)
+        canvas.drawString(16 * mm, 9 * mm, _fit(footer, page_width - 70 * mm, "Helvetica", 7.5))
+        if numbered:
+            canvas.drawRightString(page_width - 16 * mm, 9 * mm, f"Halaman {number} dari {total}")
+        canvas.restoreState()
 
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                self._footer(number, total)
-                super().showPage()
-            super().save()
-
-        def _footer(self, number: int, total: int) -> None:
-            page_width, _height = self._pagesize
-            self.saveState()
-            self.setFont("Helvetica", 7.5)
-            self.setFillColor(colors.HexColor("#5b6670"))
-            self.setStrokeColor(RULE)
-            self.setLineWidth(0.4)
-            self.line(16 * mm, 13 * mm, page_width - 16 * mm, 13 * mm)
-            self.drawString(16 * mm, 9 * mm, _fit(footer, page_width - 70 * mm, "Helvetica", 7.5))
-            if numbered:
-                self.drawRightString(page_width - 16 * mm, 9 * mm, f"Halaman {number} dari {total}")
-            self.restoreState()
-
-    return NumberedCanvas
+    return deferred_canvas(decorate)
 
 
 def _fit(text: str, width: float, font: str, size: float) -> str:

@@ -53,6 +53,7 @@ from reportlab.platypus import (
 from pamong.core import ledger
 from pamong.core.clock import business_today
 from pamong.core.models import LedgerEntry
+from pamong.core.pdf import deferred_canvas
 from pamong.organisation.identity import format_identity_number
 from pamong.organisation.models import OPD, Employee, Pemda
 from pamong.organisation.ranks import rank_label
@@ -206,32 +207,18 @@ class _Rule(Flowable):
 
 
 def _numbered_canvas(footer: str) -> type[Canvas]:
-    """Holds pages back until the end so that a letter of several pages says "Halaman x dari y"."""
+    """A letter of several pages says "Halaman x dari y" on each; a one-page letter stays bare."""
 
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
+    def decorate(canvas: Canvas, number: int, total: int) -> None:
+        if total > 1:
+            canvas.saveState()
+            canvas.setFont("Helvetica", 7.5)
+            canvas.setFillColor(GREY)
+            canvas.drawString(25 * mm, 10 * mm, footer)
+            canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Halaman {number} dari {total}")
+            canvas.restoreState()
 
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                if total > 1:
-                    self.saveState()
-                    self.setFont("Helvetica", 7.5)
-                    self.setFillColor(GREY)
-                    self.drawString(25 * mm, 10 * mm, footer)
-                    self.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Halaman {number} dari {total}")
-                    self.restoreState()
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
+    return deferred_canvas(decorate)
 
 
 # --- what the letter says ------------------------------------------------------------------------------
