@@ -9,13 +9,14 @@ not see; the public reads the transparency page.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from pamong.organisation.models import OPD_SCOPED_ROLES, Role, User
-from pamong.staffing.models import ActingAssignment, Proposal, Vacancy
+from pamong.staffing.models import NOT_LIVE, ActingAssignment, Proposal, Vacancy
 
 CITYWIDE = (Role.BKPSDM, Role.SEKDA, Role.WALI_KOTA, Role.INSPEKTORAT)
 
@@ -64,3 +65,22 @@ def acting_for(user: User) -> QuerySet[ActingAssignment]:
     if sees_all(user):
         return queryset
     return queryset.filter(vacancy__position__opd_id__in=opd_ids(user))
+
+
+def with_state(queryset: QuerySet[Vacancy], today: dt.date) -> QuerySet[Vacancy]:
+    """Vacancies with today's acting official (``current_acting``) and their live proposal
+    (``live_proposals``, newest first), in two extra queries."""
+    return queryset.select_related("position__opd").prefetch_related(
+        Prefetch(
+            "acting_assignments",
+            queryset=ActingAssignment.objects.filter(starts_on__lte=today, ends_on__gte=today)
+            .select_related("employee")
+            .order_by("starts_on", "id"),
+            to_attr="current_acting",
+        ),
+        Prefetch(
+            "proposals",
+            queryset=Proposal.objects.exclude(status__in=NOT_LIVE).order_by("-id"),
+            to_attr="live_proposals",
+        ),
+    )

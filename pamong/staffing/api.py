@@ -21,7 +21,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -53,7 +53,6 @@ from pamong.staffing.models import (
 router = Router(tags=["kepegawaian"], auth=staff_auth)
 
 S = Proposal.Status
-LIVE_EXCLUDED = (S.WITHDRAWN, S.REJECTED)
 # The service's field names, as the request names them.
 FIELD_NAMES = {
     "position": "position_id",
@@ -268,21 +267,7 @@ class VacancyOut(_VacancyFields):
 
 
 def _vacancies(user: User) -> QuerySet[Vacancy]:
-    today = business_today()
-    return access.vacancies_for(user).prefetch_related(
-        Prefetch(
-            "acting_assignments",
-            queryset=ActingAssignment.objects.filter(starts_on__lte=today, ends_on__gte=today)
-            .select_related("employee")
-            .order_by("starts_on", "id"),
-            to_attr="current_acting",
-        ),
-        Prefetch(
-            "proposals",
-            queryset=Proposal.objects.exclude(status__in=LIVE_EXCLUDED).order_by("-id"),
-            to_attr="live_proposals",
-        ),
-    )
+    return access.with_state(access.vacancies_for(user), business_today())
 
 
 def _vacancy_for(user: User, vacancy_id: int) -> Vacancy:

@@ -174,6 +174,8 @@ class Proposal(models.Model):
         return f"usulan {self.pk} ({self.vacancy})"
 
 
+# A proposal in one of these states no longer stands for its vacancy: a new one may be drafted.
+NOT_LIVE = frozenset({Proposal.Status.WITHDRAWN, Proposal.Status.REJECTED})
 # Once the Wali Kota has approved, the request letter to Kemendagri exists (letters.py), and stays on file.
 LETTER_STATUSES = frozenset(
     {

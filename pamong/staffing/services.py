@@ -25,7 +25,7 @@ from pamong.core.workdays import add_working_days
 from pamong.organisation.models import Employee, Position, Role, User
 from pamong.staffing import eligibility
 from pamong.staffing.acting import acting_powers_refused
-from pamong.staffing.models import Field, PolicyPeriod, Proposal, ProposalCandidate, ProposalStep, Vacancy
+from pamong.staffing.models import NOT_LIVE, Field, PolicyPeriod, Proposal, ProposalCandidate, ProposalStep, Vacancy
 
 S = Proposal.Status
 PERIOD_FIELDS = (
@@ -274,8 +274,8 @@ def remove_candidate(candidate: ProposalCandidate, *, by: User | None) -> None:
     ProposalCandidate.objects.filter(pk=candidate.pk).delete()
 
 
-def _live_proposals(vacancy: Vacancy) -> Any:
-    return Proposal.objects.filter(vacancy=vacancy).exclude(status__in=[S.WITHDRAWN, S.REJECTED])
+def _live_proposals(vacancy: Vacancy) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(vacancy=vacancy).exclude(status__in=NOT_LIVE)
 
 
 def places_taken(period_code: str, group: str | None = None) -> QuerySet[Proposal]:

@@ -23,7 +23,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -64,6 +64,7 @@ from pamong.staffing.forms import (
 )
 from pamong.staffing.models import (
     LETTER_STATUSES,
+    NOT_LIVE,
     ActingAssignment,
     ActingExtension,
     Field,
@@ -79,7 +80,6 @@ PER_PAGE = 50
 SEARCH_LIMIT = 30
 QUEUE_SHOWN = 20
 FINAL = frozenset({S.APPOINTED, S.REJECTED, S.WITHDRAWN})
-LIVE_EXCLUDED = (S.WITHDRAWN, S.REJECTED)
 STRUCTURAL = tuple(acting.LEVEL_ORDER)
 # Who takes the next step, for those who only watch.
 NEXT_STEP: dict[str, Any] = {
@@ -165,24 +165,6 @@ def _days_empty(vacancy: Vacancy, today: dt.date) -> int:
 
 def _waiting_in_queue(vacancy: Vacancy) -> bool:
     return vacancy.queued_until is not None and vacancy.released_on is None and vacancy.filled_on is None
-
-
-def _with_state(queryset: QuerySet[Vacancy], today: dt.date) -> QuerySet[Vacancy]:
-    """Vacancies with the acting official of today and the live proposal, in two extra queries."""
-    return queryset.select_related("position__opd").prefetch_related(
-        Prefetch(
-            "acting_assignments",
-            queryset=ActingAssignment.objects.filter(starts_on__lte=today, ends_on__gte=today)
-            .select_related("employee")
-            .order_by("starts_on", "id"),
-            to_attr="current_acting",
-        ),
-        Prefetch(
-            "proposals",
-            queryset=Proposal.objects.exclude(status__in=LIVE_EXCLUDED).order_by("-id"),
-            to_attr="live_proposals",
-        ),
-    )
 
 
 def _vacancy_row(vacancy: Vacancy, today: dt.date) -> dict[str, Any]:
@@ -370,7 +352,7 @@ def vacancy_list(request: PamongRequest) -> HttpResponse:
         rows = rows.filter(queued_until__isnull=False, released_on__isnull=True, filled_on__isnull=True)
     elif queue == VacancyFilterForm.RELEASED:
         rows = rows.filter(released_on__isnull=False)
-    page, query = _page(request, _with_state(rows, today).order_by("since", "id"))
+    page, query = _page(request, access.with_state(rows, today).order_by("since", "id"))
     runs = access.runs_staffing(user)
     if runs and create_form is None:
         create_form = VacancyForm(positions=_postable_positions(), initial={"since": today, "field": Field.UMUM})
@@ -390,7 +372,7 @@ def vacancy_list(request: PamongRequest) -> HttpResponse:
 
 
 def _vacancy_for(user: User, pk: int) -> Vacancy:
-    vacancy = _with_state(access.vacancies_for(user), business_today()).filter(pk=pk).first()
+    vacancy = access.with_state(access.vacancies_for(user), business_today()).filter(pk=pk).first()
     if vacancy is None:
         raise Http404
     return vacancy
@@ -454,7 +436,7 @@ def _render_vacancy(
             }
         )
     proposals = list(vacancy.proposals.order_by("-id"))
-    live = next((p for p in proposals if p.status not in LIVE_EXCLUDED), None)
+    live = next((p for p in proposals if p.status not in NOT_LIVE), None)
     runs = access.runs_staffing(user) and vacancy.filled_on is None
     failed_slug, failed_form = failed if failed else ("", None)
     context: dict[str, Any] = {
