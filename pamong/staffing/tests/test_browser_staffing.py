@@ -36,7 +36,7 @@ from pamong.core.testing import PASSWORD, make_employee, make_user
 from pamong.organisation.models import OPD, Employee, Pemda, Position, Role, User
 from pamong.staffing import services
 from pamong.staffing.models import ActingAssignment, Proposal, ProposalCandidate, ProposalStep, Vacancy
-from pamong.staffing.testing import qualified_official
+from pamong.staffing.testing import pre_election_period, qualified_official
 
 pytestmark = [pytest.mark.browser]
 
@@ -82,25 +82,7 @@ def season(transactional_db: None, settings: Any, tmp_path: Path) -> Iterator[Se
     bkpsdm = make_user(make_employee(personnel, "Analis Kepegawaian"), roles=((Role.BKPSDM, None),), totp=True)
     sekda = make_user(make_employee(setda, "Sekretaris Daerah"), roles=((Role.SEKDA, None),), totp=True)
     mayor = make_user(username="196805021990031001", roles=((Role.WALI_KOTA, None),), totp=True)
-    services.create_period(
-        by=bkpsdm,
-        code="pra-pilkada-2024",
-        name="Masa pra-Pilkada 2024",
-        starts_on=dt.date(2024, 3, 22),
-        ends_on=dt.date(2025, 2, 20),
-        approval_levels=["jpt_pratama", "administrator", "pengawas"],
-        quotas=[
-            {"code": "eselon_ii", "label": "eselon II", "levels": ["jpt_pratama"], "limit": 3},
-            {
-                "code": "eselon_iii_iv",
-                "label": "eselon III dan IV",
-                "levels": ["administrator", "pengawas"],
-                "limit": 15,
-            },
-        ],
-        quota_source="Arahan Kemendagri kepada Pemda, Juli 2024",
-        others_from=dt.date(2024, 12, 1),
-    )
+    pre_election_period(bkpsdm, ends_on=dt.date(2025, 2, 20))
     # The post BKPSDM will record as vacant on the page, and the officials around it.
     post = Position.objects.create(opd=social, name="Kepala Dinas Sosial", level="jpt_pratama", grade="II.b")
     assistant = Position.objects.create(

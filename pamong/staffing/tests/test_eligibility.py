@@ -14,7 +14,7 @@ from pamong.core.testing import CastMixin
 from pamong.organisation.models import Employee, Position
 from pamong.staffing import eligibility, services
 from pamong.staffing.models import DisciplineRecord, PerformanceRating, Proposal, ProposalCandidate, ServiceRecord
-from pamong.staffing.testing import qualified_official
+from pamong.staffing.testing import pre_election_period, qualified_official
 
 DAY = dt.date(2024, 10, 17)
 S = Proposal.Status
@@ -27,14 +27,7 @@ class EligibilityCase(CastMixin, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.build_cast()
-        services.create_period(
-            by=cls.bkpsdm,
-            code="pra-pilkada-2024",
-            name="Masa pra-Pilkada 2024",
-            starts_on=dt.date(2024, 3, 22),
-            approval_levels=["jpt_pratama", "administrator", "pengawas"],
-            quotas=[],
-        )
+        pre_election_period(cls.bkpsdm, quotas=[])
         cls.head_post = Position.objects.create(
             opd=cls.schools, name="Kepala Dinas Pendidikan", level="jpt_pratama", grade="II.b"
         )

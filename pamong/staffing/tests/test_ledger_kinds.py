@@ -12,6 +12,7 @@ from pamong.core.models import LedgerEntry
 from pamong.core.testing import CastMixin, make_employee
 from pamong.organisation.models import Position
 from pamong.staffing import acting, services
+from pamong.staffing.testing import QUOTAS_2024, pre_election_period
 
 DAY = dt.date(2024, 10, 17)
 
@@ -20,16 +21,7 @@ class LedgerWordsTests(CastMixin, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.build_cast()
-        services.create_period(
-            by=cls.bkpsdm,
-            code="pra-pilkada-2024",
-            name="Masa pra-Pilkada 2024",
-            starts_on=dt.date(2024, 3, 22),
-            approval_levels=["jpt_pratama"],
-            quotas=[{"code": "eselon_ii", "label": "eselon II", "levels": ["jpt_pratama"], "limit": 3}],
-            quota_source="Arahan Kemendagri 2024",
-            others_from=dt.date(2024, 12, 1),
-        )
+        pre_election_period(cls.bkpsdm, approval_levels=["jpt_pratama"], quotas=QUOTAS_2024[:1])
 
     def page(self, entry: LedgerEntry) -> str:
         response = self.client.get(f"/verifikasi/{ledger.format_receipt_code(entry.receipt_code)}/")
@@ -51,7 +43,7 @@ class LedgerWordsTests(CastMixin, TestCase):
             "JPT Pratama (eselon II)",
             "eselon II: ≤ 3",
             "1 Desember 2024",
-            "Arahan Kemendagri 2024",
+            "Arahan Kemendagri kepada Pemda, Juli 2024",
             "Penarikan mengembalikan kuota.",
         ):
             self.assertIn(words, page)

@@ -23,7 +23,7 @@ from pamong.organisation.identity import format_identity_number
 from pamong.organisation.models import Position
 from pamong.staffing import acting, letters, services
 from pamong.staffing.models import Proposal, ProposalStep
-from pamong.staffing.testing import qualified_official
+from pamong.staffing.testing import pre_election_period, qualified_official
 
 S = Proposal.Status
 CODE = "pra-pilkada-2024"
@@ -41,25 +41,7 @@ class RequestLetterTests(CastMixin, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.build_cast()
-        services.create_period(
-            by=cls.bkpsdm,
-            code=CODE,
-            name="Masa pra-Pilkada 2024",
-            starts_on=dt.date(2024, 3, 22),
-            ends_on=dt.date(2025, 2, 20),
-            approval_levels=["jpt_pratama", "administrator", "pengawas"],
-            quotas=[
-                {"code": "eselon_ii", "label": "eselon II", "levels": ["jpt_pratama"], "limit": 3},
-                {
-                    "code": "eselon_iii_iv",
-                    "label": "eselon III dan IV",
-                    "levels": ["administrator", "pengawas"],
-                    "limit": 15,
-                },
-            ],
-            quota_source="Arahan Kemendagri kepada Pemda, Juli 2024",
-            others_from=dt.date(2024, 12, 1),
-        )
+        pre_election_period(cls.bkpsdm, code=CODE, ends_on=dt.date(2025, 2, 20))
         cls.first = cls.proposal("Kepala Dinas Pariwisata", "jpt_pratama")
         services.submit_proposal(cls.first, by=cls.bkpsdm, today=dt.date(2024, 9, 10))
         cls.post = Position.objects.create(

@@ -30,7 +30,7 @@ from pamong.organisation.identity import format_identity_number, mask_identity_n
 from pamong.organisation.models import OPD, Employee, Pemda, Position, Role
 from pamong.staffing import acting, public_views, services
 from pamong.staffing.models import Proposal, ProposalStep, Vacancy
-from pamong.staffing.testing import qualified_official
+from pamong.staffing.testing import pre_election_period, qualified_official
 
 PAGE = "/transparansi/jabatan/"
 API = "/api/v1/staffing/public"
@@ -52,17 +52,7 @@ FROZEN = mock.patch("django_ratelimit.core.time.time", return_value=1_800_000_00
 
 
 def make_period(by: Any) -> None:
-    services.create_period(
-        by=by,
-        code=CODE,
-        name="Masa pra-Pilkada 2024",
-        starts_on=dt.date(2024, 3, 22),
-        ends_on=dt.date(2025, 2, 20),
-        approval_levels=["jpt_pratama", "administrator", "pengawas"],
-        quotas=QUOTAS,
-        quota_source="Arahan Kemendagri kepada Pemda, Juli 2024",
-        others_from=dt.date(2024, 12, 1),
-    )
+    pre_election_period(by, code=CODE, ends_on=dt.date(2025, 2, 20), quotas=QUOTAS)
 
 
 @override_settings(PAMONG_BUSINESS_DATE="2024-10-17")

@@ -16,6 +16,7 @@ from pamong.core.testing import CastMixin, make_employee
 from pamong.organisation.models import Position
 from pamong.staffing import acting, services
 from pamong.staffing.models import ActingAssignment, ActingExtension, Vacancy
+from pamong.staffing.testing import QUOTAS_2024, pre_election_period
 
 OCTOBER = dt.date(2024, 10, 17)
 DECEMBER_1 = dt.date(2024, 12, 1)
@@ -25,15 +26,7 @@ class QueueCase(CastMixin, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.build_cast()
-        services.create_period(
-            by=cls.bkpsdm,
-            code="pra-pilkada-2024",
-            name="Masa pra-Pilkada 2024",
-            starts_on=dt.date(2024, 3, 22),
-            approval_levels=["jpt_pratama"],
-            quotas=[{"code": "eselon_ii", "label": "eselon II", "levels": ["jpt_pratama"], "limit": 3}],
-            others_from=DECEMBER_1,
-        )
+        pre_election_period(cls.bkpsdm, approval_levels=["jpt_pratama"], quotas=QUOTAS_2024[:1])
 
     _posts = iter(range(1, 10**6))
 

@@ -14,7 +14,7 @@ from pamong.core.testing import CastMixin
 from pamong.organisation.models import Position
 from pamong.staffing import services
 from pamong.staffing.models import Proposal
-from pamong.staffing.testing import qualified_official
+from pamong.staffing.testing import pre_election_period, qualified_official
 
 DAY = dt.date(2024, 10, 17)  # a Thursday
 DECREE = dt.date(2024, 10, 21)  # a Monday: 7 working days later is Wednesday 30 October
@@ -24,14 +24,7 @@ class ReportCase(CastMixin, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.build_cast()
-        services.create_period(
-            by=cls.bkpsdm,
-            code="pra-pilkada-2024",
-            name="Masa pra-Pilkada 2024",
-            starts_on=dt.date(2024, 3, 22),
-            approval_levels=["jpt_pratama"],
-            quotas=[],
-        )
+        pre_election_period(cls.bkpsdm, approval_levels=["jpt_pratama"], quotas=[])
 
     _n = iter(range(1, 10**6))
 

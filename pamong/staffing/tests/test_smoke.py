@@ -10,7 +10,7 @@ from pamong.core.testing import CastMixin
 from pamong.organisation.models import Position
 from pamong.staffing import services
 from pamong.staffing.models import Proposal, Vacancy
-from pamong.staffing.testing import qualified_official
+from pamong.staffing.testing import QUOTAS_2024, pre_election_period, qualified_official
 
 DAY = dt.date(2024, 10, 17)
 
@@ -19,16 +19,7 @@ class StaffingWalkTests(CastMixin, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.build_cast()
-        services.create_period(
-            by=cls.bkpsdm,
-            code="pra-pilkada-2024",
-            name="Masa pra-Pilkada 2024",
-            starts_on=dt.date(2024, 3, 22),
-            approval_levels=["jpt_pratama", "administrator", "pengawas"],
-            quotas=[{"code": "eselon_ii", "label": "eselon II", "levels": ["jpt_pratama"], "limit": 1}],
-            quota_source="Arahan Kemendagri 2024",
-            others_from=dt.date(2024, 12, 1),
-        )
+        pre_election_period(cls.bkpsdm, quotas=[{**QUOTAS_2024[0], "limit": 1}])
 
     def vacancy(self, name: str) -> Vacancy:
         post = Position.objects.create(opd=self.health, name=name, level="jpt_pratama", grade="II.b")

@@ -29,7 +29,7 @@ from pamong.staffing.models import (
     ProposalStep,
     Vacancy,
 )
-from pamong.staffing.testing import qualified_official
+from pamong.staffing.testing import pre_election_period, qualified_official
 
 S = Proposal.Status
 CODE = "pra-pilkada-2024"
@@ -46,16 +46,13 @@ class StaffingPagesCase(CastMixin, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.build_cast()
-        cls.period = services.create_period(
-            by=cls.bkpsdm,
+        cls.period = pre_election_period(
+            cls.bkpsdm,
             code=CODE,
-            name="Masa pra-Pilkada 2024",
-            starts_on=dt.date(2024, 3, 22),
             ends_on=dt.date(2025, 2, 20),
             approval_levels=["jpt_pratama", "administrator"],
             quotas=QUOTAS,
             quota_source="Arahan Kemendagri, Juli 2024",
-            others_from=dt.date(2024, 12, 1),
             reason="Arahan Kemendagri sebelum Pilkada",
         )
         # The health secretary's post (Administrator) is vacant; so is the head of the education office.
