@@ -1031,7 +1031,15 @@ def request_letter(request: HttpRequest, proposal_id: int) -> HttpResponse | Sta
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
     if not access.can_see_candidates(user):
-        return Status(403, {"detail": _("Surat usulan menyebut calon; hanya BKPSDM, Sekda, Wali Kota, Inspektorat.")})
+        return Status(
+            403,
+            {
+                "detail": _(
+                    "Surat usulan memuat nama calon; hanya BKPSDM, Sekda, Wali Kota, dan Inspektorat "
+                    "yang dapat mengunduhnya."
+                )
+            },
+        )
     # Imported here: the PDF library is needed only by this endpoint. letters.py refuses a proposal the
     # Wali Kota has not approved, or one withdrawn, with a ValidationError naming no field: a 409.
     from pamong.staffing import letters  # written beside this module; imported late on purpose

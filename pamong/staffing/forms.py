@@ -195,7 +195,7 @@ class DraftProposalForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_(
-            "Centang yang berlaku. Tanpa alasan mendesak, lowongan baru dapat diajukan setelah tanggal antrean "
+            "Centang yang berlaku. Tanpa alasan mendesak, lowongan baru dapat diajukan mulai tanggal antrean "
             "periode kebijakan."
         ),
     )

@@ -51,7 +51,7 @@ def _post_rows(payload: dict[str, Any]) -> list[Row]:
 def describe_step(payload: dict[str, Any]) -> list[Row]:
     statuses = dict(Proposal.Status.choices)
     facts = payload.get("facts") or {}
-    rows: list[Row] = [(_("Usulan"), f"#{payload.get('proposal')}"), *_post_rows(payload)]
+    rows: list[Row] = [(_("Nomor usulan"), f"#{payload.get('proposal')}"), *_post_rows(payload)]
     before, after = payload.get("from") or "", payload.get("to") or ""
     if before == after:
         rows.append((_("Langkah"), _("Laporan pengangkatan ke Kemendagri")))
@@ -82,7 +82,7 @@ def describe_acting(payload: dict[str, Any]) -> list[Row]:
     return [
         *_post_rows(payload),
         (_("Penugasan"), kind),
-        (_("Pejabat"), official.full_name if official else f"#{payload.get('employee')}"),
+        (_("Pejabat Plt/Plh"), official.full_name if official else f"#{payload.get('employee')}"),
         (_("Mulai"), _day(payload.get("starts_on"))),
         (_("Berakhir"), _day(payload.get("ends_on"))),
     ]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pamong.core import ledger
 from pamong.core.clock import business_today
@@ -177,9 +178,13 @@ def release_queue(today: dt.date | None = None) -> list[Vacancy]:
     more = len(due) - 10
     body = _("Lowongan yang kini boleh diusulkan: %(names)s.") % {"names": names}
     if more > 0:
-        body += " " + _("Dan %(n)d lowongan lain.") % {"n": more}
+        body += " " + ngettext("Dan %(n)d lowongan lain.", "Dan %(n)d lowongan lain.", more) % {"n": more}
     users = User.objects.filter(is_active=True, role_grants__role=Role.BKPSDM).distinct()
-    title = _("Antrean lowongan dilepas: %(n)d jabatan boleh diusulkan") % {"n": len(due)}
+    title = ngettext(
+        "Antrean lowongan dilepas: %(n)d jabatan boleh diusulkan",
+        "Antrean lowongan dilepas: %(n)d jabatan boleh diusulkan",
+        len(due),
+    ) % {"n": len(due)}
     Notification.objects.bulk_create(
         [Notification(user=u, title=title, body=body, url="/kepegawaian/lowongan/?antrean=dilepas") for u in users]
     )

@@ -377,7 +377,7 @@ class OverviewTests(StaffingPagesCase):
         self.assertEqual(response.context["uncovered"], 2)
         self.assertEqual(response.context["queued"], [queued])
         self.assertContains(response, "Kepala Seksi Antre")
-        self.assertContains(response, "boleh diusulkan 1 Desember 2024")
+        self.assertContains(response, "boleh diusulkan mulai 1 Desember 2024")
 
     def test_without_a_period_in_force_the_overview_says_so(self) -> None:
         with override_settings(PAMONG_BUSINESS_DATE="2025-06-01"):
