@@ -42,6 +42,7 @@ from pamong.staffing import access, acting, eligibility, services
 from pamong.staffing import models as staffing
 from pamong.staffing.models import (
     LETTER_STATUSES,
+    WAITING_IN_QUEUE,
     ActingAssignment,
     PolicyPeriod,
     Proposal,
@@ -239,9 +240,7 @@ class VacancyOut(_VacancyFields):
 
     @staticmethod
     def resolve_days_empty(obj: Vacancy) -> int:
-        today = business_today()
-        until = min(obj.filled_on, today) if obj.filled_on else today
-        return max((until - obj.since).days, 0)
+        return obj.days_empty(business_today())
 
     @staticmethod
     def resolve_acting(obj: Vacancy) -> dict[str, Any] | None:
@@ -304,8 +303,7 @@ def list_vacancies(request: HttpRequest, filters: Query[VacancyFilter]) -> objec
     if filters.open is not None:
         queryset = queryset.filter(filled_on__isnull=filters.open)
     if filters.queued is not None:
-        waiting = Q(queued_until__isnull=False, released_on__isnull=True, filled_on__isnull=True)
-        queryset = queryset.filter(waiting) if filters.queued else queryset.exclude(waiting)
+        queryset = queryset.filter(WAITING_IN_QUEUE) if filters.queued else queryset.exclude(WAITING_IN_QUEUE)
     return queryset.order_by("since", "id")
 
 
@@ -970,23 +968,8 @@ def submit_proposal(request: HttpRequest, proposal_id: int) -> Status:
 def approve_proposal(request: HttpRequest, proposal_id: int) -> Status:
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
-    is_sekda, is_mayor = user.has_role(Role.SEKDA), user.has_role(Role.WALI_KOTA)
-    if is_sekda and (proposal.status == S.SUBMITTED or not is_mayor):
-        approve = services.approve_by_sekda
-    elif is_mayor:
-        approve = services.approve_by_mayor
-    else:
-        return Status(
-            403,
-            {
-                "detail": _(
-                    "Usulan disetujui oleh Sekda (usulan yang diajukan) lalu oleh Wali Kota (usulan yang "
-                    "disetujui Sekda); peran Anda tidak menyetujui usulan."
-                )
-            },
-        )
     try:
-        approve(proposal, by=user)
+        services.approve(proposal, by=user)
     except PermissionDenied as exc:
         return _forbidden(exc)
     except ValidationError as exc:

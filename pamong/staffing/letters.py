@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, translation
+from django.utils.translation import gettext as _
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -235,7 +236,7 @@ def _mayor_approval(proposal: Proposal) -> tuple[ProposalStep, LedgerEntry | Non
 
 
 def _not_ready() -> str:
-    return "Surat usulan ke Kemendagri baru dapat dibuat setelah Wali Kota menyetujui usulan."
+    return _("Surat usulan ke Kemendagri baru dapat dibuat setelah Wali Kota menyetujui usulan.")
 
 
 def _letter_date(proposal: Proposal) -> dt.date:
@@ -310,7 +311,7 @@ def request_letter_pdf(proposal: Proposal) -> bytes:
     """
     proposal = Proposal.objects.select_related("vacancy__position__opd__pemda").get(pk=proposal.pk)
     if proposal.status == S.WITHDRAWN:
-        raise ValidationError("Usulan ini sudah ditarik; surat usulan ke Kemendagri tidak dibuat.")
+        raise ValidationError(_("Usulan ini sudah ditarik; surat usulan ke Kemendagri tidak dibuat."))
     if proposal.status not in LETTER_STATUSES:
         raise ValidationError(_not_ready())
     approval, entry = _mayor_approval(proposal)

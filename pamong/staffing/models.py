@@ -10,6 +10,7 @@ version stays, so every decision can be read against the rules in force when it 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -84,6 +85,10 @@ class Field(models.TextChoices):
     UMUM = "umum", _("Umum dan kesekretariatan")
 
 
+# A vacancy waiting in the queue: put there, not yet released, still empty.
+WAITING_IN_QUEUE = Q(queued_until__isnull=False, released_on__isnull=True, filled_on__isnull=True)
+
+
 class Vacancy(models.Model):
     class Reason(models.TextChoices):
         PENSIUN = "pensiun", _("Pensiun")
@@ -118,6 +123,15 @@ class Vacancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position} ({self.since})"
+
+    @property
+    def waiting_in_queue(self) -> bool:
+        return self.queued_until is not None and self.released_on is None and self.filled_on is None
+
+    def days_empty(self, today: dt.date) -> int:
+        """Days from falling vacant to today, or to the day it was filled."""
+        until = min(self.filled_on, today) if self.filled_on else today
+        return max((until - self.since).days, 0)
 
 
 class Proposal(models.Model):
@@ -174,6 +188,8 @@ class Proposal(models.Model):
         return f"usulan {self.pk} ({self.vacancy})"
 
 
+# Nothing moves a proposal in one of these states any more.
+FINISHED = frozenset({Proposal.Status.APPOINTED, Proposal.Status.REJECTED, Proposal.Status.WITHDRAWN})
 # A proposal in one of these states no longer stands for its vacancy: a new one may be drafted.
 NOT_LIVE = frozenset({Proposal.Status.WITHDRAWN, Proposal.Status.REJECTED})
 # Once the Wali Kota has approved, the request letter to Kemendagri exists (letters.py), and stays on file.

@@ -26,7 +26,17 @@ from pamong.core.workdays import add_working_days
 from pamong.organisation.models import Employee, Position, Role, User
 from pamong.staffing import eligibility
 from pamong.staffing.acting import acting_powers_refused
-from pamong.staffing.models import NOT_LIVE, Field, PolicyPeriod, Proposal, ProposalCandidate, ProposalStep, Vacancy
+from pamong.staffing.models import (
+    FINISHED,
+    NOT_LIVE,
+    WAITING_IN_QUEUE,
+    Field,
+    PolicyPeriod,
+    Proposal,
+    ProposalCandidate,
+    ProposalStep,
+    Vacancy,
+)
 
 S = Proposal.Status
 PERIOD_FIELDS = (
@@ -141,6 +151,15 @@ def open_vacancy(
     return Vacancy.objects.create(position=position, since=since, reason=reason, field=field)
 
 
+def holding_back(today: dt.date) -> PolicyPeriod | None:
+    """The period in force when it still holds other vacancies back (today before its others_from):
+    only then can a vacancy be queued."""
+    period = period_on(today)
+    if period is None or period.others_from is None or today >= period.others_from:
+        return None
+    return period
+
+
 @transaction.atomic
 def queue_vacancy(vacancy: Vacancy, *, by: User | None, today: dt.date | None = None) -> Vacancy:
     """Put a vacancy without an important/urgent reason in the queue until its period lets it be proposed."""
@@ -151,9 +170,10 @@ def queue_vacancy(vacancy: Vacancy, *, by: User | None, today: dt.date | None = 
         raise ValidationError({"vacancy": _("Jabatan ini sudah terisi.")})
     if _live_proposals(vacancy).exists():
         raise ValidationError({"vacancy": _("Lowongan ini sudah punya usulan yang berjalan; tarik dulu usulan itu.")})
-    period = period_on(today)
-    if period is None or period.others_from is None or today >= period.others_from:
+    period = holding_back(today)
+    if period is None:
         raise ValidationError(_("Tidak ada antrean yang berlaku hari ini: lowongan ini boleh langsung diusulkan."))
+    assert period.others_from is not None
     vacancy.queued_until, vacancy.released_on = period.others_from, None
     vacancy.save(update_fields=["queued_until", "released_on"])
     return vacancy
@@ -166,7 +186,7 @@ def release_queue(today: dt.date | None = None) -> list[Vacancy]:
     due = list(
         Vacancy.objects.select_for_update(of=("self",))
         .select_related("position__opd")
-        .filter(queued_until__lte=today, released_on__isnull=True, filled_on__isnull=True)
+        .filter(WAITING_IN_QUEUE, queued_until__lte=today)
         .order_by("queued_until", "id")
     )
     if not due:
@@ -253,7 +273,7 @@ def add_candidate(
     _require(by, Role.BKPSDM)
     today = today or business_today()
     proposal = _lock(proposal)
-    if proposal.status in {S.APPOINTED, S.REJECTED, S.WITHDRAWN}:
+    if proposal.status in FINISHED:
         raise _out_of_order(proposal, _("penambahan calon"))
     if proposal.candidates.filter(employee=employee).exists():
         raise ValidationError({"employee": _("Pegawai ini sudah menjadi calon pada usulan ini.")})
@@ -274,7 +294,7 @@ def add_candidate(
 def remove_candidate(candidate: ProposalCandidate, *, by: User | None) -> None:
     _require(by, Role.BKPSDM)
     proposal = _lock(candidate.proposal)
-    if proposal.status in {S.APPOINTED, S.REJECTED, S.WITHDRAWN}:
+    if proposal.status in FINISHED:
         raise _out_of_order(proposal, _("penghapusan calon"))
     ProposalCandidate.objects.filter(pk=candidate.pk).delete()
 
@@ -387,6 +407,46 @@ def approve_by_mayor(proposal: Proposal, *, by: User | None, today: dt.date | No
     return proposal
 
 
+def approve(proposal: Proposal, *, by: User, today: dt.date | None = None) -> Proposal:
+    """The approval the caller's role gives: the Sekda's on a submitted proposal, the Wali Kota's on one
+    the Sekda approved (someone holding both gives the one the proposal waits for)."""
+    is_sekda, is_mayor = by.has_role(Role.SEKDA), by.has_role(Role.WALI_KOTA)
+    if is_sekda and (proposal.status == S.SUBMITTED or not is_mayor):
+        return approve_by_sekda(proposal, by=by, today=today)
+    if is_mayor:
+        return approve_by_mayor(proposal, by=by, today=today)
+    raise PermissionDenied(
+        _(
+            "Usulan disetujui oleh Sekda (usulan yang diajukan) lalu oleh Wali Kota (usulan yang "
+            "disetujui Sekda); peran Anda tidak menyetujui usulan."
+        )
+    )
+
+
+def actions_for(proposal: Proposal, user: User, today: dt.date | None = None) -> set[str]:
+    """The steps ``user`` may take on ``proposal`` now: submit, approve, send, decide, appoint, report,
+    withdraw. Each service still checks its own step; this only says which to offer."""
+    today = today or business_today()
+    status = proposal.status
+    actions: set[str] = set()
+    if user.has_role(Role.BKPSDM):
+        if status == S.DRAFT:
+            actions.add("submit")
+        if status == S.WALI_KOTA:
+            actions.add("send")
+        if status == S.SENT:
+            actions.add("decide")
+        if status == S.APPROVED or (status == S.WALI_KOTA and approval_period(proposal, today) is None):
+            actions.add("appoint")
+        if status == S.APPOINTED and proposal.report_due_on and proposal.reported_on is None:
+            actions.add("report")
+        if status not in FINISHED:
+            actions.add("withdraw")
+    if (status == S.SUBMITTED and user.has_role(Role.SEKDA)) or (status == S.SEKDA and user.has_role(Role.WALI_KOTA)):
+        actions.add("approve")
+    return actions
+
+
 @transaction.atomic
 def send_to_kemendagri(
     proposal: Proposal, *, by: User | None, letter_number: str = "", today: dt.date | None = None
@@ -433,6 +493,13 @@ def record_decision(
     return proposal
 
 
+def approval_period(proposal: Proposal, on: dt.date) -> PolicyPeriod | None:
+    """The period under which an appointment to the proposal's post dated ``on`` needs the Minister's
+    written approval, or None when it needs none."""
+    period = period_on(on)
+    return period if period is not None and period.needs_approval(proposal.vacancy.position.level) else None
+
+
 @transaction.atomic
 def record_appointment(
     proposal: Proposal,
@@ -453,9 +520,8 @@ def record_appointment(
     decree_number = (decree_number or "").strip()
     if not decree_number or decree_date is None:
         raise ValidationError({"decree_number": _("Catat nomor dan tanggal SK pengangkatan.")})
-    period = period_on(decree_date)
-    level = proposal.vacancy.position.level
-    needs_approval = period is not None and period.needs_approval(level)
+    period = approval_period(proposal, decree_date)
+    needs_approval = period is not None
     allowed = {S.APPROVED} if needs_approval else {S.APPROVED, S.WALI_KOTA}
     if proposal.status not in allowed:
         if needs_approval:
@@ -564,7 +630,7 @@ def _appointee(proposal: Proposal, appointee: Employee | None, decree_date: dt.d
 def withdraw(proposal: Proposal, *, by: User | None, reason: str, today: dt.date | None = None) -> Proposal:
     _require(by, Role.BKPSDM)
     proposal = _lock(proposal)
-    if proposal.status in {S.APPOINTED, S.REJECTED, S.WITHDRAWN}:
+    if proposal.status in FINISHED:
         raise _out_of_order(proposal, _("penarikan usulan"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Tuliskan alasan penarikan usulan.")})

@@ -63,8 +63,10 @@ from pamong.staffing.forms import (
     WithdrawForm,
 )
 from pamong.staffing.models import (
+    FINISHED,
     LETTER_STATUSES,
     NOT_LIVE,
+    WAITING_IN_QUEUE,
     ActingAssignment,
     ActingExtension,
     Field,
@@ -79,7 +81,6 @@ S = Proposal.Status
 PER_PAGE = 50
 SEARCH_LIMIT = 30
 QUEUE_SHOWN = 20
-FINAL = frozenset({S.APPOINTED, S.REJECTED, S.WITHDRAWN})
 STRUCTURAL = tuple(acting.LEVEL_ORDER)
 # Who takes the next step, for those who only watch.
 NEXT_STEP: dict[str, Any] = {
@@ -158,24 +159,15 @@ def _receipts(model: Any, ids: list[int]) -> dict[int, str]:
     return {int(pk): entry.receipt_code for pk, entry in ledger.entries_for(model, ids).items()}
 
 
-def _days_empty(vacancy: Vacancy, today: dt.date) -> int:
-    until = min(vacancy.filled_on, today) if vacancy.filled_on else today
-    return max((until - vacancy.since).days, 0)
-
-
-def _waiting_in_queue(vacancy: Vacancy) -> bool:
-    return vacancy.queued_until is not None and vacancy.released_on is None and vacancy.filled_on is None
-
-
 def _vacancy_row(vacancy: Vacancy, today: dt.date) -> dict[str, Any]:
     current = getattr(vacancy, "current_acting", [])
     live = getattr(vacancy, "live_proposals", [])
     return {
         "vacancy": vacancy,
-        "days_empty": _days_empty(vacancy, today),
+        "days_empty": vacancy.days_empty(today),
         "acting": current[0] if current else None,
         "proposal": live[0] if live else None,
-        "waiting": _waiting_in_queue(vacancy),
+        "waiting": vacancy.waiting_in_queue,
     }
 
 
@@ -270,11 +262,7 @@ def overview(request: PamongRequest) -> HttpResponse:
     quotas = quota_use(period) if period else []
     holder_ids = [p.pk for q in quotas for p in q.holders]
     visible_ids = set(access.proposals_for(user).filter(pk__in=holder_ids).values_list("pk", flat=True))
-    queued = (
-        access.vacancies_for(user)
-        .filter(queued_until__isnull=False, released_on__isnull=True, filled_on__isnull=True)
-        .order_by("queued_until", "since", "id")
-    )
+    queued = access.vacancies_for(user).filter(WAITING_IN_QUEUE).order_by("queued_until", "since", "id")
     context = {
         "nav": "overview",
         "today": today,
@@ -349,7 +337,7 @@ def vacancy_list(request: PamongRequest) -> HttpResponse:
         rows = rows.filter(filled_on__isnull=False)
     queue = data.get("antrean")
     if queue == VacancyFilterForm.WAITING:
-        rows = rows.filter(queued_until__isnull=False, released_on__isnull=True, filled_on__isnull=True)
+        rows = rows.filter(WAITING_IN_QUEUE)
     elif queue == VacancyFilterForm.RELEASED:
         rows = rows.filter(released_on__isnull=False)
     page, query = _page(request, access.with_state(rows, today).order_by("since", "id"))
@@ -442,8 +430,8 @@ def _render_vacancy(
     context: dict[str, Any] = {
         "nav": "vacancies",
         "vacancy": vacancy,
-        "days_empty": _days_empty(vacancy, today),
-        "waiting": _waiting_in_queue(vacancy),
+        "days_empty": vacancy.days_empty(today),
+        "waiting": vacancy.waiting_in_queue,
         "history": history,
         "proposals": proposals,
         "live": live,
@@ -509,12 +497,10 @@ def _extension(assignment: ActingAssignment) -> ActingExtension | None:
 
 def _can_queue(vacancy: Vacancy, live: Proposal | None, today: dt.date) -> dict[str, Any] | None:
     """When the queue may take this vacancy, the period and date it waits for (the service decides)."""
-    if vacancy.filled_on is not None or live is not None or _waiting_in_queue(vacancy):
+    if vacancy.filled_on is not None or live is not None or vacancy.waiting_in_queue:
         return None
-    period = services.period_on(today)
-    if period is None or period.others_from is None or today >= period.others_from:
-        return None
-    return {"period": period, "until": period.others_from}
+    period = services.holding_back(today)
+    return {"period": period, "until": period.others_from} if period else None
 
 
 @login_required
@@ -783,33 +769,25 @@ def _preview(proposal: Proposal, employee_id: Any) -> dict[str, Any] | None:
     }
 
 
-def _approval_needed(proposal: Proposal, today: dt.date) -> bool:
-    period = services.period_on(today)
-    return period is not None and period.needs_approval(proposal.vacancy.position.level)
-
-
 def _forms_for(proposal: Proposal, user: User, today: dt.date) -> dict[str, forms.Form]:
-    """The steps this person may take on this proposal now, as unbound forms, keyed by action."""
-    status = proposal.status
-    offered: dict[str, forms.Form] = {}
-    if access.runs_staffing(user):
-        if status == S.DRAFT:
-            offered["ajukan"] = EmptyForm()
-        if status == S.WALI_KOTA:
-            offered["kirim"] = SendForm(auto_id="id_kirim_%s")
-        if status == S.SENT:
-            offered["keputusan"] = DecisionForm(auto_id="id_keputusan_%s")
-        if status == S.APPROVED or (status == S.WALI_KOTA and not _approval_needed(proposal, today)):
-            offered["sk"] = AppointmentForm(
+    """The steps this person may take on this proposal now (services.actions_for), as unbound forms,
+    keyed by the page's action slug."""
+    actions = services.actions_for(proposal, user, today)
+    makers: dict[str, tuple[str, Callable[[], forms.Form]]] = {
+        "submit": ("ajukan", EmptyForm),
+        "send": ("kirim", lambda: SendForm(auto_id="id_kirim_%s")),
+        "decide": ("keputusan", lambda: DecisionForm(auto_id="id_keputusan_%s")),
+        "appoint": (
+            "sk",
+            lambda: AppointmentForm(
                 auto_id="id_sk_%s", candidates=_candidate_employees(proposal), initial=_single_candidate(proposal)
-            )
-        if status == S.APPOINTED and proposal.report_due_on and proposal.reported_on is None:
-            offered["laporan"] = ReportForm(auto_id="id_laporan_%s", initial={"reported_on": today})
-        if status not in FINAL:
-            offered["tarik"] = WithdrawForm(auto_id="id_tarik_%s")
-    if (status == S.SUBMITTED and user.has_role(Role.SEKDA)) or (status == S.SEKDA and user.has_role(Role.WALI_KOTA)):
-        offered["setujui"] = ApproveForm(auto_id="id_setujui_%s")
-    return offered
+            ),
+        ),
+        "report": ("laporan", lambda: ReportForm(auto_id="id_laporan_%s", initial={"reported_on": today})),
+        "withdraw": ("tarik", lambda: WithdrawForm(auto_id="id_tarik_%s")),
+        "approve": ("setujui", lambda: ApproveForm(auto_id="id_setujui_%s")),
+    }
+    return {slug: make() for action, (slug, make) in makers.items() if action in actions}
 
 
 def _candidate_employees(proposal: Proposal) -> QuerySet[Employee]:
@@ -840,7 +818,7 @@ def _render_proposal(
     if failed_form is not None and failed_slug in offered:
         offered[failed_slug] = failed_form
     appointed = proposal.candidates.filter(appointed=True).select_related("employee").first()
-    candidates_open = sees_candidates and access.runs_staffing(user) and proposal.status not in FINAL
+    candidates_open = sees_candidates and access.runs_staffing(user) and proposal.status not in FINISHED
     context: dict[str, Any] = {
         "nav": "proposals",
         "proposal": proposal,
@@ -858,7 +836,7 @@ def _render_proposal(
         "forms": offered,
         "failed": failed_slug,
         "error_messages": _error_messages(error),
-        "approval_needed": _approval_needed(proposal, today),
+        "approval_needed": services.approval_period(proposal, today) is not None,
         "next_step": NEXT_STEP.get(proposal.status, ""),
         "approve_as": _("Sekda") if proposal.status == S.SUBMITTED else _("Wali Kota"),
         "today": today,
@@ -926,11 +904,8 @@ def _submit(proposal: Proposal, user: User, form: forms.Form) -> str:
 
 
 def _approve(proposal: Proposal, user: User, form: forms.Form) -> str:
-    is_sekda, is_mayor = user.has_role(Role.SEKDA), user.has_role(Role.WALI_KOTA)
-    if is_sekda and (proposal.status == S.SUBMITTED or not is_mayor):
-        services.approve_by_sekda(proposal, by=user)
+    if services.approve(proposal, by=user).status == S.SEKDA:
         return _("Usulan #%(id)d disetujui Sekda; kini menunggu persetujuan Wali Kota.") % {"id": proposal.pk}
-    services.approve_by_mayor(proposal, by=user)
     return _("Usulan #%(id)d disetujui Wali Kota; BKPSDM mengirim suratnya ke Kemendagri.") % {"id": proposal.pk}
 
 
