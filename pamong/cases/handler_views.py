@@ -19,7 +19,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -65,6 +64,7 @@ from pamong.cases.models import (
 from pamong.core.clock import business_today
 from pamong.core.forms import add_service_errors
 from pamong.core.http import PamongRequest
+from pamong.core.paging import paginate
 from pamong.organisation.identity import format_identity_number
 from pamong.organisation.models import Role, User
 
@@ -132,26 +132,24 @@ def queue(request: PamongRequest) -> HttpResponse:
     )
     if filters.get("late"):
         rows = services.overdue(rows, today)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page, query = paginate(request, rows, PER_PAGE)
     items = []
     for report in page:
         state = services.deadline_state(report, today)
         items.append(
             {
                 "report": report,
-                "mine": bool(report.assigned_to_me),  # type: ignore[attr-defined]
+                "mine": bool(report.assigned_to_me),
                 "late": state == "late",
                 "soon": state == "soon",
             }
         )
     visible = services.visible_reports(user)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "items": items,
-        "query": query.urlencode(),
+        "query": query,
         "statistics": services.statistics(visible),
         "overdue_count": services.overdue(visible, today).count(),
         "sees_all": user.has_role(Role.INSPEKTORAT),

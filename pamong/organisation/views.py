@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pamong.core.forms import add_service_errors
 from pamong.core.http import PamongRequest
+from pamong.core.paging import paginate
 from pamong.organisation import queries, services, signals
 from pamong.organisation.forms import (
     EmployeeFilterForm,
@@ -175,13 +175,11 @@ def employee_list(request: PamongRequest) -> HttpResponse:
             rows = rows.filter(opd=form.cleaned_data["opd"])
         if form.cleaned_data["kind"]:
             rows = rows.filter(kind=form.cleaned_data["kind"])
-    page = Paginator(rows.order_by("name", "id"), EMPLOYEES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, rows.order_by("name", "id"), EMPLOYEES_PER_PAGE)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "can_edit": queries.can_edit_people(request.user),
         # An operator of one OPD has nothing to choose; the select only takes room on a phone.
         "several_opds": queries.sees_several_opds(request.user),

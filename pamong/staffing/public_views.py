@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_safe
 from django_ratelimit.decorators import ratelimit
 
 from pamong.core.clock import business_today
+from pamong.core.paging import paginate
 from pamong.organisation.models import Position
 from pamong.staffing import public
 from pamong.staffing.models import Proposal
@@ -78,9 +78,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         opd=int(chosen["opd"]) if chosen.get("opd") else None,
         level=chosen.get("jenjang"),
     )
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("halaman"))
-    query = request.GET.copy()
-    query.pop("halaman", None)
+    page, query = paginate(request, queryset, PER_PAGE, param="halaman")
     context = {
         "form": form,
         "filtered": bool(chosen),
@@ -88,7 +86,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         "proposals": public.present(list(page.object_list), index),
         "periods": periods,
         "acting": public.acting_in_force(business_today()),
-        "query": query.urlencode(),
+        "query": query,
     }
     return render(request, "staffing/public/list.html", context)
 

@@ -22,7 +22,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,6 +38,7 @@ from pamong.core import ledger
 from pamong.core.clock import business_today
 from pamong.core.forms import add_service_errors
 from pamong.core.http import PamongRequest
+from pamong.core.paging import paginate
 from pamong.organisation.identity import mask_identity_number
 from pamong.organisation.models import OPD, Employee, Position, Role, User
 from pamong.staffing import access, acting, eligibility, services
@@ -145,13 +145,6 @@ def _opds_for(user: User) -> QuerySet[OPD]:
     if access.sees_all(user):
         return opds.filter(is_active=True)
     return opds.filter(pk__in=access.opd_ids(user))
-
-
-def _page(request: PamongRequest, rows: Any) -> tuple[Any, str]:
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 def _receipts(model: Any, ids: list[int]) -> dict[int, str]:
@@ -340,7 +333,7 @@ def vacancy_list(request: PamongRequest) -> HttpResponse:
         rows = rows.filter(WAITING_IN_QUEUE)
     elif queue == VacancyFilterForm.RELEASED:
         rows = rows.filter(released_on__isnull=False)
-    page, query = _page(request, access.with_state(rows, today).order_by("since", "id"))
+    page, query = paginate(request, access.with_state(rows, today).order_by("since", "id"), PER_PAGE)
     runs = access.runs_staffing(user)
     if runs and create_form is None:
         create_form = VacancyForm(positions=_postable_positions(), initial={"since": today, "field": Field.UMUM})
@@ -640,7 +633,7 @@ def proposal_list(request: PamongRequest) -> HttpResponse:
         rows = rows.filter(vacancy__position__opd=data["opd"])
     if data.get("periode"):
         rows = rows.filter(period_code=data["periode"])
-    page, query = _page(request, rows.order_by("-id"))
+    page, query = paginate(request, rows.order_by("-id"), PER_PAGE)
     context = {
         "nav": "proposals",
         "filters": filters,
@@ -1186,7 +1179,7 @@ def acting_list(request: PamongRequest) -> HttpResponse:
         rows = rows.filter(starts_on__lte=today, ends_on__gte=today)
     if data.get("opd"):
         rows = rows.filter(vacancy__position__opd=data["opd"])
-    page, query = _page(request, rows.order_by("ends_on", "id"))
+    page, query = paginate(request, rows.order_by("ends_on", "id"), PER_PAGE)
     coverage = _coverage(user, today)
     context = {
         "nav": "acting",
