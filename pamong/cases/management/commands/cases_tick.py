@@ -1,18 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from pamong.cases import services
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"Tanggal harus berformat TTTT-BB-HH, bukan {text!r}.") from None
+from pamong.core.management.options import add_today, today_from
 
 
 class Command(BaseCommand):
@@ -23,12 +16,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--today", type=_date, help="Tanggal kerja (TTTT-BB-HH); bawaan: hari ini.")
+        add_today(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = options.get("today")
-        if isinstance(today, str):  # call_command(today="2024-10-17") passes the text through
-            today = _date(today)
+        today = today_from(options)
         result = services.tick(today=today)
         swept = services.sweep_orphan_files()
         self.stdout.write(f"Dicatat ke buku besar: {result.ledgered} laporan baru")

@@ -1,18 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
+from pamong.core.management.options import add_today, today_from
 from pamong.staffing import services
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"Tanggal harus berformat TTTT-BB-HH, bukan {text!r}.") from None
 
 
 class Command(BaseCommand):
@@ -22,11 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--today", type=_date, help="Tanggal kerja (TTTT-BB-HH); bawaan: hari ini.")
+        add_today(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = options.get("today")
-        if isinstance(today, str):
-            today = _date(today)
+        today = today_from(options)
         released = services.release_queue(today=today)
         self.stdout.write(f"Lowongan dilepas dari antrean: {len(released)}")
