@@ -11,13 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pamong.cases import keyring, services
 from pamong.cases.models import Message, Report, Stage, Transition
 from pamong.core import ledger
-from pamong.core.browser import Phone, no_horizontal_scroll, sync_api
+from pamong.core.browser import Phone, log_in, no_horizontal_scroll, sync_api
 from pamong.core.models import LedgerEntry
 from pamong.core.testing import PASSWORD, make_employee, make_user
 from pamong.organisation.identity import format_identity_number
@@ -65,21 +63,6 @@ def city(transactional_db: None, settings: Any, tmp_path: Path) -> Iterator[City
     ledger._load_private_key.cache_clear()
 
 
-def log_in(page: sync_api.Page, base: str, user: User) -> None:
-    page.goto(f"{base}/kasus/")
-    assert "/masuk/" in page.url
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    assert "/masuk/otp/" in page.url
-    device = TOTPDevice.objects.get(user=user)
-    page.locator("#id_token").fill(f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}")
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    assert page.url == f"{base}/kasus/", page.url
-
-
 def submit_step(page: sync_api.Page, slug: str, fill: Any = None) -> None:
     step = page.locator(f"[data-step={slug}]")
     if step.evaluate("el => el.tagName") == "DETAILS":
@@ -104,7 +87,7 @@ def test_a_pressure_report_runs_from_the_queue_to_a_recorded_decision(
     page.on("console", lambda msg: desk_errors.append(msg.text) if msg.type in {"error", "warning"} else None)
 
     # The inspector's desk: queue, then the case.
-    log_in(page, base, city.inspector)
+    log_in(page, base, city.inspector, start="/kasus/")
     row = page.locator(f"tr[data-report='{report.number}']")
     sync_api.expect(row).to_contain_text("Tekanan terhadap ASN/PTT")
     sync_api.expect(row).to_contain_text("ditugaskan kepada saya")
@@ -144,7 +127,7 @@ def test_a_pressure_report_runs_from_the_queue_to_a_recorded_decision(
 
     # The Wali Kota on a phone: the pressure report is at the top of the queue.
     mobile = phone.page
-    log_in(mobile, base, city.mayor)
+    log_in(mobile, base, city.mayor, start="/kasus/")
     no_horizontal_scroll(mobile)
     sync_api.expect(mobile.locator(".case-queue tbody tr").first).to_have_attribute("data-report", report.number)
     with mobile.expect_navigation():

@@ -25,14 +25,12 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
 
 from pamong.core import ledger
-from pamong.core.browser import PHONE, Phone, sync_api
+from pamong.core.browser import Phone, log_in, no_horizontal_scroll, sync_api
 from pamong.core.models import LedgerEntry
-from pamong.core.testing import PASSWORD, make_employee, make_user
+from pamong.core.testing import make_employee, make_user
 from pamong.organisation.models import OPD, Employee, Pemda, Position, Role, User
 from pamong.staffing import services
 from pamong.staffing.models import ActingAssignment, Proposal, ProposalCandidate, ProposalStep, Vacancy
@@ -121,22 +119,6 @@ def season(transactional_db: None, settings: Any, tmp_path: Path) -> Iterator[Se
     ledger._load_private_key.cache_clear()
 
 
-def log_in(page: sync_api.Page, base: str, user: User) -> None:
-    """Password, then the TOTP code of the user's device (every staffing role needs one)."""
-    page.goto(f"{base}/kepegawaian/")
-    assert "/masuk/" in page.url
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    assert "/masuk/otp/" in page.url
-    device = TOTPDevice.objects.get(user=user)
-    page.locator("#id_token").fill(f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}")
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    assert page.url == f"{base}/kepegawaian/", page.url
-
-
 def click(page: sync_api.Page, scope: sync_api.Locator, button: str) -> None:
     with page.expect_navigation():
         scope.get_by_role("button", name=button, exact=True).click()
@@ -164,7 +146,7 @@ def approve(browser: sync_api.Browser, base: str, user: User, proposal_pk: int, 
     """The Sekda or the Wali Kota, in a browser of their own: the overview lists the proposal waiting
     for them; they open it, confirm they have read it, and approve."""
     context, page, problems = desk_context(browser)
-    log_in(page, base, user)
+    log_in(page, base, user, start="/kepegawaian/")
     waiting = page.locator(f"[data-waiting] h3[data-group={group}] + ul")
     with page.expect_navigation():
         waiting.get_by_role("link", name=re.compile(rf"^#{proposal_pk} Kepala Dinas Sosial")).click()
@@ -182,7 +164,7 @@ def test_bkpsdm_runs_a_proposal_from_vacancy_to_public_decree_and_the_full_quota
 ) -> None:
     base = str(live_server)
     desk, page, problems = desk_context(browser)
-    log_in(page, base, season.bkpsdm)
+    log_in(page, base, season.bkpsdm, start="/kepegawaian/")
     expect(page.locator("[data-quota=eselon_ii] [data-used]")).to_have_text("2")
 
     # --- the vacancy -------------------------------------------------------------------------------
@@ -412,28 +394,24 @@ def test_the_sekda_approves_on_a_phone_from_the_overview(live_server: object, se
     proposal = season.holders[0]
     page = phone.page
 
-    def fits() -> None:
-        width = page.evaluate("document.scrollingElement.scrollWidth")
-        assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px screen"
-
-    log_in(page, base, season.sekda)
+    log_in(page, base, season.sekda, start="/kepegawaian/")
     waiting = page.locator(f"[data-waiting] h3[data-group={S.SUBMITTED}]")
     expect(waiting).to_contain_text("Menunggu persetujuan Anda sebagai Sekda")
     expect(waiting.locator(".badge")).to_have_text("2")
-    fits()
+    no_horizontal_scroll(page)
     with page.expect_navigation():
         page.locator("[data-waiting]").get_by_role("link", name=f"#{proposal.pk} Kepala Dinas Kesehatan").click()
     expect(status(page)).to_have_text("Diajukan BKPSDM")
-    fits()
+    no_horizontal_scroll(page)
     form = page.locator("[data-form=setujui]")
     form.get_by_label("Saya sudah membaca usulan ini", exact=False).check()
     click(page, form, "Setujui usulan sebagai Sekda")
     expect(flash(page)).to_contain_text(f"Usulan #{proposal.pk} disetujui Sekda")
     expect(status(page)).to_have_text("Disetujui Sekda")
-    fits()
+    no_horizontal_scroll(page)
     page.goto(f"{base}/kepegawaian/")
     expect(page.locator(f"[data-waiting] h3[data-group={S.SUBMITTED}] .badge")).to_have_text("1")
-    fits()
+    no_horizontal_scroll(page)
 
     [step] = ProposalStep.objects.filter(proposal=proposal, to_status=S.SEKDA)
     assert step.by == season.sekda
