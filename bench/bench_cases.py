@@ -32,34 +32,28 @@ import argparse
 import datetime as dt
 import io
 import json
-import os
 import secrets
 import shutil
 import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from common import (
-    DB_DIR,
     child_env,
-    in_child,
     int_env,
-    manage,
-    migrated_template,
+    measure_on_fresh_database,
     ms,
     new_report,
     p95,
     provenance,
-    remove_database,
     save_results,
-    scratch_postgres,
     setup_django,
 )
 
-PG_DATABASE = "pamong_bench_cases"
 PLAIN_REPORTS = "bench_plain_report"
 PLAIN_FILES = "bench_plain_file"
 TEXT = (
@@ -181,17 +175,20 @@ def measure(intakes: int, receipts: int, warmup: int) -> dict[str, Any]:
     from pamong.cases.models import Assignment, Kind, Report
     from pamong.core.clock import business_today
     from pamong.core.models import Notification
-    from pamong.organisation.models import OPD, Employee, Pemda, Role, RoleGrant, User
+    from pamong.organisation.models import OPD, Employee, Pemda, Position, Role, RoleGrant, User
 
     # The city hall the intake sees: two Inspektorat handlers and the Wali Kota, each with a key, and
     # the Inspektorat head's recovery key.
     pemda = Pemda.objects.create(code="53.71", name="Pemerintah Kota Kupang", short_name="Kota Kupang")
     health = OPD.objects.create(pemda=pemda, code="dinkes", name="Dinas Kesehatan", kind="dinas")
     inspectorate = OPD.objects.create(pemda=pemda, code="inspektorat", name="Inspektorat Daerah", kind="inspektorat")
+    head_post = Position.objects.create(
+        opd=inspectorate, name="Inspektur", level="jpt_pratama", grade="II.b", is_head_of_opd=True
+    )
     people = []
     for number, (name, role, opd) in enumerate(
         [
-            ("Inspektur Pembantu", Role.INSPEKTORAT, inspectorate),
+            ("Inspektur", Role.INSPEKTORAT, inspectorate),
             ("Auditor Inspektorat", Role.INSPEKTORAT, inspectorate),
             ("Wali Kota", Role.WALI_KOTA, None),
         ]
@@ -206,6 +203,8 @@ def measure(intakes: int, receipts: int, warmup: int) -> dict[str, Any]:
                 sex="L",
                 birth_date=dt.date(1985, 3, 14),
                 start_date=dt.date(2010, 1, 1),
+                # The first is the Inspektur: only the head of the Inspektorat makes the recovery key.
+                position=head_post if number == 0 else None,
             )
         user = User.objects.create(username=f"bench-{number}", full_name=name, employee=employee)
         RoleGrant.objects.create(user=user, role=role)
@@ -332,26 +331,9 @@ def measure(intakes: int, receipts: int, warmup: int) -> dict[str, Any]:
 
 def measure_on_the_database(intakes: int, receipts: int, warmup: int) -> dict[str, Any]:
     args = ("--intakes", str(intakes), "--receipts", str(receipts), "--warmup", str(warmup))
+    print(f"{intakes} intakes each way, {receipts} receipt checks", flush=True)
     with tempfile.TemporaryDirectory(prefix="pamong-bench-cases-files-") as tmp:
-        files = Path(tmp)
-        if os.environ.get("DATABASE_URL"):
-            print(f"PostgreSQL: database {PG_DATABASE} (migrated now, dropped afterwards)…", flush=True)
-            with scratch_postgres(os.environ["DATABASE_URL"], PG_DATABASE) as url:
-                env = cases_env(database_url=url, files=files)
-                manage("migrate", "--noinput", "-v0", env=env)
-                print(f"measuring: {intakes} intakes each way, {receipts} receipt checks…", flush=True)
-                return in_child(__file__, "measure", env, *args)
-        path = DB_DIR / "cases-run.sqlite3"
-        remove_database(path)
-        template = migrated_template(
-            "cases-template.sqlite3", lambda building: cases_env(sqlite_path=building, files=files)
-        )
-        shutil.copyfile(template, path)
-        try:
-            print(f"SQLite: measuring {intakes} intakes each way, {receipts} receipt checks…", flush=True)
-            return in_child(__file__, "measure", cases_env(sqlite_path=path, files=files), *args)
-        finally:
-            remove_database(path)
+        return measure_on_fresh_database(__file__, "cases", partial(cases_env, files=Path(tmp)), *args)
 
 
 # --- Reporting -----------------------------------------------------------------------------------

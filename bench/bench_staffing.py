@@ -34,7 +34,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -44,24 +43,18 @@ from pathlib import Path
 from typing import Any
 
 from common import (
-    DB_DIR,
     ROOT,
     child_env,
-    in_child,
     int_env,
-    manage,
-    migrated_template,
+    measure_on_fresh_database,
     ms,
     new_report,
     p95,
     provenance,
-    remove_database,
     save_results,
-    scratch_postgres,
     setup_django,
 )
 
-PG_DATABASE = "pamong_bench_staffing"
 DAY = dt.date(2024, 10, 17)  # before the queue date: the quotas apply
 LIMIT = 15  # eselon III + IV
 CONTENDERS = ("last", "room", "none")
@@ -315,22 +308,7 @@ def _summarise(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 
 def measure_on_the_database(workers: int, per_worker: int, remaining: int, rounds: int) -> dict[str, Any]:
     args = ("--workers", str(workers), "--per-worker", str(per_worker), "--remaining", str(remaining))
-    args += ("--rounds", str(rounds))
-    if os.environ.get("DATABASE_URL"):
-        print(f"PostgreSQL: database {PG_DATABASE} (migrated now, dropped afterwards)…", flush=True)
-        with scratch_postgres(os.environ["DATABASE_URL"], PG_DATABASE) as url:
-            env = child_env(database_url=url)
-            manage("migrate", "--noinput", "-v0", env=env)
-            return in_child(__file__, "measure", env, *args)
-    path = DB_DIR / "staffing-run.sqlite3"
-    remove_database(path)
-    template = migrated_template("staffing-template.sqlite3", lambda building: child_env(sqlite_path=building))
-    shutil.copyfile(template, path)
-    try:
-        print("SQLite: measuring…", flush=True)
-        return in_child(__file__, "measure", child_env(sqlite_path=path), *args)
-    finally:
-        remove_database(path)
+    return measure_on_fresh_database(__file__, "staffing", child_env, *args, "--rounds", str(rounds))
 
 
 # --- Reporting -----------------------------------------------------------------------------------

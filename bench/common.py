@@ -10,6 +10,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -154,6 +155,32 @@ def in_child(script: str, command: str, env: dict[str, str], *args: str) -> dict
         )
         result: dict[str, Any] = json.loads(out.read_text())
     return result
+
+
+def measure_on_fresh_database(
+    script: str, name: str, env_for: Callable[..., dict[str, str]], *args: str
+) -> dict[str, Any]:
+    """Run ``script measure *args`` in a child process on a database of its own: with DATABASE_URL set, a
+    scratch database ``pamong_bench_<name>`` on that PostgreSQL server (migrated now, dropped afterwards,
+    whatever happens); otherwise a copy of the cached migrated SQLite template var/bench/<name>-template,
+    removed afterwards. ``env_for(sqlite_path=…)`` or ``env_for(database_url=…)`` is the child's environment."""
+    if os.environ.get("DATABASE_URL"):
+        database = f"pamong_bench_{name}"
+        print(f"PostgreSQL: database {database} (migrated now, dropped afterwards)…", flush=True)
+        with scratch_postgres(os.environ["DATABASE_URL"], database) as url:
+            env = env_for(database_url=url)
+            manage("migrate", "--noinput", "-v0", env=env)
+            print("measuring…", flush=True)
+            return in_child(script, "measure", env, *args)
+    path = DB_DIR / f"{name}-run.sqlite3"
+    remove_database(path)
+    template = migrated_template(f"{name}-template.sqlite3", lambda building: env_for(sqlite_path=building))
+    shutil.copyfile(template, path)
+    try:
+        print("SQLite: measuring…", flush=True)
+        return in_child(script, "measure", env_for(sqlite_path=path), *args)
+    finally:
+        remove_database(path)
 
 
 def setup_django() -> None:
