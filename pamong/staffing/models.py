@@ -62,6 +62,14 @@ class PolicyPeriod(models.Model):
     def needs_approval(self, level: str) -> bool:
         return level in (self.approval_levels or [])
 
+    def holds_back_on(self, day: dt.date) -> bool:
+        """Before others_from only important and urgent vacancies may be proposed; others wait in the queue."""
+        return self.others_from is not None and day < self.others_from
+
+    def quotas_apply_on(self, day: dt.date) -> bool:
+        """The quotas count submissions before others_from, or throughout when the period has no such date."""
+        return self.others_from is None or day < self.others_from
+
 
 class Field(models.TextChoices):
     """The field (rumpun) of a post and of an official's past posts: "related field" in PP 17/2020

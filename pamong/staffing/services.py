@@ -155,9 +155,7 @@ def holding_back(today: dt.date) -> PolicyPeriod | None:
     """The period in force when it still holds other vacancies back (today before its others_from):
     only then can a vacancy be queued."""
     period = period_on(today)
-    if period is None or period.others_from is None or today >= period.others_from:
-        return None
-    return period
+    return period if period is not None and period.holds_back_on(today) else None
 
 
 @transaction.atomic
@@ -341,17 +339,16 @@ def submit_proposal(proposal: Proposal, *, by: User | None, today: dt.date | Non
         raise ValidationError(_("Periode kebijakan usulan ini tidak ditemukan."))
     period = versions[0]
     level = proposal.vacancy.position.level
-    others_from = period.others_from
-    before_others = others_from is not None and today < others_from
-    if others_from is not None and before_others and not proposal.urgency:
+    if period.holds_back_on(today) and not proposal.urgency:
+        assert period.others_from is not None
         raise ValidationError(
             _(
                 "Lowongan tanpa alasan penting dan mendesak baru dapat diusulkan mulai %(date)s "
                 "(%(period)s). Centang alasannya bila memang mendesak, atau tunggu antrean."
             )
-            % {"date": date_format(others_from, "j F Y"), "period": period.name}
+            % {"date": date_format(period.others_from, "j F Y"), "period": period.name}
         )
-    quota = period.quota_for(level) if (before_others or period.others_from is None) else None
+    quota = period.quota_for(level) if period.quotas_apply_on(today) else None
     group = ""
     if quota is not None:
         group = quota["code"]
@@ -407,6 +404,17 @@ def approve_by_mayor(proposal: Proposal, *, by: User | None, today: dt.date | No
     return proposal
 
 
+# Whose step each open status waits for.
+NEXT_BY: dict[str, str] = {
+    S.DRAFT: Role.BKPSDM,
+    S.SUBMITTED: Role.SEKDA,
+    S.SEKDA: Role.WALI_KOTA,
+    S.WALI_KOTA: Role.BKPSDM,
+    S.SENT: Role.BKPSDM,
+    S.APPROVED: Role.BKPSDM,
+}
+
+
 def approve(proposal: Proposal, *, by: User, today: dt.date | None = None) -> Proposal:
     """The approval the caller's role gives: the Sekda's on a submitted proposal, the Wali Kota's on one
     the Sekda approved (someone holding both gives the one the proposal waits for)."""
@@ -442,7 +450,7 @@ def actions_for(proposal: Proposal, user: User, today: dt.date | None = None) ->
             actions.add("report")
         if status not in FINISHED:
             actions.add("withdraw")
-    if (status == S.SUBMITTED and user.has_role(Role.SEKDA)) or (status == S.SEKDA and user.has_role(Role.WALI_KOTA)):
+    if status in {S.SUBMITTED, S.SEKDA} and user.has_role(NEXT_BY[status]):
         actions.add("approve")
     return actions
 

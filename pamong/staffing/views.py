@@ -225,18 +225,15 @@ def _coverage(user: User, today: dt.date) -> acting.CoverageReport:
 
 def _waiting_for(user: User) -> list[dict[str, Any]]:
     """The proposals waiting for this person's step, grouped by what that step is."""
-    wanted: list[tuple[str, Any]] = []
-    if user.has_role(Role.SEKDA):
-        wanted.append((S.SUBMITTED, gettext_lazy("Menunggu persetujuan Anda sebagai Sekda")))
-    if user.has_role(Role.WALI_KOTA):
-        wanted.append((S.SEKDA, gettext_lazy("Menunggu persetujuan Anda sebagai Wali Kota")))
-    if access.runs_staffing(user):
-        wanted += [
-            (S.DRAFT, gettext_lazy("Draf: lengkapi calon lalu ajukan")),
-            (S.WALI_KOTA, gettext_lazy("Disetujui Wali Kota: kirim surat usulan ke Kemendagri")),
-            (S.SENT, gettext_lazy("Dikirim ke Kemendagri: catat keputusannya bila sudah ada")),
-            (S.APPROVED, gettext_lazy("Disetujui Kemendagri: catat SK pengangkatan")),
-        ]
+    labels = [
+        (S.SUBMITTED, gettext_lazy("Menunggu persetujuan Anda sebagai Sekda")),
+        (S.SEKDA, gettext_lazy("Menunggu persetujuan Anda sebagai Wali Kota")),
+        (S.DRAFT, gettext_lazy("Draf: lengkapi calon lalu ajukan")),
+        (S.WALI_KOTA, gettext_lazy("Disetujui Wali Kota: kirim surat usulan ke Kemendagri")),
+        (S.SENT, gettext_lazy("Dikirim ke Kemendagri: catat keputusannya bila sudah ada")),
+        (S.APPROVED, gettext_lazy("Disetujui Kemendagri: catat SK pengangkatan")),
+    ]
+    wanted = [(status, label) for status, label in labels if user.has_role(services.NEXT_BY[status])]
     if not wanted:
         return []
     found: dict[str, list[Proposal]] = {}
@@ -264,7 +261,7 @@ def overview(request: PamongRequest) -> HttpResponse:
         "uncovered": coverage.open - coverage.covered,
         "period": period,
         "quotas": quotas,
-        "quotas_apply": period is not None and (period.others_from is None or today < period.others_from),
+        "quotas_apply": period is not None and period.quotas_apply_on(today),
         "visible_ids": visible_ids,
         "waiting": _waiting_for(user),
         "queued": list(queued[:QUEUE_SHOWN]),
