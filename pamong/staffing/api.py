@@ -18,6 +18,8 @@ views through its own wrapper, where postponed names such as ``Query`` cannot be
 """
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -121,6 +123,22 @@ def _invalid(field: str, message: str) -> Status:
 
 def _forbidden(exc: PermissionDenied) -> Status:
     return Status(403, {"detail": str(exc) or _("Langkah ini bukan wewenang peran Anda.")})
+
+
+def _service_refusals(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer a service's refusal the same way at every endpoint: PermissionDenied → 403, ValidationError →
+    409 or 422 (see _refused). Put it under the router's decorator."""
+
+    @functools.wraps(view)
+    def answer(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except PermissionDenied as exc:
+            return _forbidden(exc)
+        except ValidationError as exc:
+            return _refused(exc)
+
+    return answer
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -346,17 +364,13 @@ class VacancyIn(Schema):
     summary="Catat jabatan yang lowong (BKPSDM)",
     description="Hanya BKPSDM." + _ERRORS_DOC,
 )
+@_service_refusals
 def create_vacancy(request: HttpRequest, body: VacancyIn) -> Status:
     user = _viewer(request)
     position = Position.objects.select_related("opd").filter(pk=body.position_id).first()
     if position is None:
         return _invalid("position_id", _("Jabatan tidak ditemukan."))
-    try:
-        vacancy = services.open_vacancy(position, by=user, since=body.since, reason=body.reason, field=body.field)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    vacancy = services.open_vacancy(position, by=user, since=body.since, reason=body.reason, field=body.field)
     return Status(201, _vacancy_detail(_vacancy_for(user, vacancy.pk)))
 
 
@@ -369,15 +383,11 @@ def create_vacancy(request: HttpRequest, body: VacancyIn) -> Status:
         "itu antrean dilepas dan BKPSDM diberi tahu. 409 bila hari ini tidak ada antrean yang berlaku." + _ERRORS_DOC
     ),
 )
+@_service_refusals
 def queue_vacancy(request: HttpRequest, vacancy_id: int) -> Status:
     user = _viewer(request)
     vacancy = _vacancy_for(user, vacancy_id)
-    try:
-        services.queue_vacancy(vacancy, by=user)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.queue_vacancy(vacancy, by=user)
     return Status(200, _vacancy_detail(_vacancy_for(user, vacancy.pk)))
 
 
@@ -532,15 +542,11 @@ class PeriodIn(Schema):
     summary="Tetapkan periode kebijakan baru (BKPSDM)",
     description="Hanya BKPSDM. Kode dipakai sekali; perubahan sesudahnya lewat /revisions." + _ERRORS_DOC,
 )
+@_service_refusals
 def create_period(request: HttpRequest, body: PeriodIn) -> Status:
     user = _viewer(request)
     fields = body.model_dump(exclude={"code", "reason"})
-    try:
-        period = services.create_period(by=user, code=body.code, reason=body.reason, **fields)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    period = services.create_period(by=user, code=body.code, reason=body.reason, **fields)
     return Status(201, _period_detail(period.code))
 
 
@@ -566,6 +572,7 @@ class PeriodRevisionIn(Schema):
         "others_from yang dikirim null dikosongkan. Versi lama tetap tersimpan." + _ERRORS_DOC
     ),
 )
+@_service_refusals
 def revise_period(request: HttpRequest, code: str, body: PeriodRevisionIn) -> Status:
     user = _viewer(request)
     if not PolicyPeriod.objects.filter(code=code).exists():
@@ -573,12 +580,7 @@ def revise_period(request: HttpRequest, code: str, body: PeriodRevisionIn) -> St
     sent = body.model_dump(exclude_unset=True, exclude={"reason"})
     # null means "clear" only where the field may be empty; elsewhere it means "unchanged".
     fields = {k: v for k, v in sent.items() if v is not None or k in {"ends_on", "others_from"}}
-    try:
-        services.revise_period(code, by=user, reason=body.reason, **fields)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.revise_period(code, by=user, reason=body.reason, **fields)
     return Status(201, _period_detail(code))
 
 
@@ -828,17 +830,13 @@ class ProposalIn(Schema):
     summary="Susun draf usulan untuk satu lowongan (BKPSDM)",
     description="Hanya BKPSDM. Draf belum memakai kuota; kuota diperiksa saat diajukan (/submit)." + _ERRORS_DOC,
 )
+@_service_refusals
 def create_proposal(request: HttpRequest, body: ProposalIn) -> Status:
     user = _viewer(request)
     vacancy = access.vacancies_for(user).filter(pk=body.vacancy_id).first()
     if vacancy is None:
         return _invalid("vacancy_id", _("Lowongan tidak ditemukan."))
-    try:
-        proposal = services.draft_proposal(vacancy, by=user, urgency=body.urgency, justification=body.justification)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    proposal = services.draft_proposal(vacancy, by=user, urgency=body.urgency, justification=body.justification)
     return _proposal_answer(request, user, proposal.pk, 201)
 
 
@@ -857,18 +855,14 @@ class CandidateIn(Schema):
         "ditolak dengan 422 yang menyebut syarat yang gagal dan dasarnya." + _ERRORS_DOC
     ),
 )
+@_service_refusals
 def add_candidate(request: HttpRequest, proposal_id: int, body: CandidateIn) -> Status:
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
     employee = Employee.objects.filter(pk=body.employee_id).first()
     if employee is None:
         return _invalid("employee_id", _("Pegawai tidak ditemukan."))
-    try:
-        services.add_candidate(proposal, employee, by=user)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.add_candidate(proposal, employee, by=user)
     return _proposal_answer(request, user, proposal.pk, 201)
 
 
@@ -878,18 +872,14 @@ def add_candidate(request: HttpRequest, proposal_id: int, body: CandidateIn) -> 
     summary="Hapus calon dari usulan (BKPSDM)",
     description=_ERRORS_DOC.strip(),
 )
+@_service_refusals
 def remove_candidate(request: HttpRequest, proposal_id: int, candidate_id: int) -> Status:
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
     candidate = proposal.candidates.filter(pk=candidate_id).first() if access.can_see_candidates(user) else None
     if candidate is None:
         raise HttpError(404, _("Calon tidak ditemukan pada usulan ini."))
-    try:
-        services.remove_candidate(candidate, by=user)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.remove_candidate(candidate, by=user)
     return Status(204, None)
 
 
@@ -944,15 +934,11 @@ def check_eligibility(request: HttpRequest, proposal_id: int, query: Query[Eligi
     ),
     **_WRITE,
 )
+@_service_refusals
 def submit_proposal(request: HttpRequest, proposal_id: int) -> Status:
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
-    try:
-        services.submit_proposal(proposal, by=user)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.submit_proposal(proposal, by=user)
     return _proposal_answer(request, user, proposal.pk)
 
 
@@ -965,15 +951,11 @@ def submit_proposal(request: HttpRequest, proposal_id: int) -> Status:
     ),
     **_WRITE,
 )
+@_service_refusals
 def approve_proposal(request: HttpRequest, proposal_id: int) -> Status:
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
-    try:
-        services.approve(proposal, by=user)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.approve(proposal, by=user)
     return _proposal_answer(request, user, proposal.pk)
 
 
@@ -987,15 +969,11 @@ class SendIn(Schema):
     description="Setelah Wali Kota menyetujui. Surat: GET /proposals/{id}/letter.pdf." + _ERRORS_DOC,
     **_WRITE,
 )
+@_service_refusals
 def send_proposal(request: HttpRequest, proposal_id: int, body: SendIn) -> Status:
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
-    try:
-        services.send_to_kemendagri(proposal, by=user, letter_number=body.letter_number)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.send_to_kemendagri(proposal, by=user, letter_number=body.letter_number)
     return _proposal_answer(request, user, proposal.pk)
 
 
@@ -1010,6 +988,7 @@ def send_proposal(request: HttpRequest, proposal_id: int, body: SendIn) -> Statu
     openapi_extra={"responses": {200: {"description": "PDF", "content": {"application/pdf": {"schema": {}}}}}},
     url_name="staffing_request_letter",
 )
+@_service_refusals
 def request_letter(request: HttpRequest, proposal_id: int) -> HttpResponse | Status:
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
@@ -1025,12 +1004,9 @@ def request_letter(request: HttpRequest, proposal_id: int) -> HttpResponse | Sta
         )
     # Imported here: the PDF library is needed only by this endpoint. letters.py refuses a proposal the
     # Wali Kota has not approved, or one withdrawn, with a ValidationError naming no field: a 409.
-    from pamong.staffing import letters  # written beside this module; imported late on purpose
+    from pamong.staffing import letters
 
-    try:
-        data = letters.request_letter_pdf(proposal)
-    except ValidationError as exc:
-        return _refused(exc)
+    data = letters.request_letter_pdf(proposal)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"usulan-{proposal.pk}-kemendagri.pdf")
     response["X-Content-Type-Options"] = "nosniff"
@@ -1052,17 +1028,13 @@ class DecisionIn(Schema):
     ),
     **_WRITE,
 )
+@_service_refusals
 def record_decision(request: HttpRequest, proposal_id: int, body: DecisionIn) -> Status:
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
-    try:
-        services.record_decision(
-            proposal, by=user, approved=body.approved, letter_number=body.letter_number, letter_date=body.letter_date
-        )
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.record_decision(
+        proposal, by=user, approved=body.approved, letter_number=body.letter_number, letter_date=body.letter_date
+    )
     return _proposal_answer(request, user, proposal.pk)
 
 
@@ -1084,6 +1056,7 @@ class AppointmentIn(Schema):
     ),
     **_WRITE,
 )
+@_service_refusals
 def record_appointment(request: HttpRequest, proposal_id: int, body: AppointmentIn) -> Status:
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
@@ -1092,14 +1065,9 @@ def record_appointment(request: HttpRequest, proposal_id: int, body: Appointment
         appointee = Employee.objects.filter(pk=body.appointee_employee_id).first()
         if appointee is None:
             return _invalid("appointee_employee_id", _("Pegawai tidak ditemukan."))
-    try:
-        services.record_appointment(
-            proposal, by=user, decree_number=body.decree_number, decree_date=body.decree_date, appointee=appointee
-        )
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.record_appointment(
+        proposal, by=user, decree_number=body.decree_number, decree_date=body.decree_date, appointee=appointee
+    )
     return _proposal_answer(request, user, proposal.pk)
 
 
@@ -1120,17 +1088,13 @@ class ReportIn(Schema):
     ),
     **_WRITE,
 )
+@_service_refusals
 def report_appointment(request: HttpRequest, proposal_id: int, body: ReportIn) -> Status:
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
-    try:
-        services.record_report_to_kemendagri(
-            proposal, by=user, reported_on=body.reported_on, letter_number=body.letter_number
-        )
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.record_report_to_kemendagri(
+        proposal, by=user, reported_on=body.reported_on, letter_number=body.letter_number
+    )
     return _proposal_answer(request, user, proposal.pk)
 
 
@@ -1144,15 +1108,11 @@ class WithdrawIn(Schema):
     description="Usulan yang ditarik mengembalikan kuota hanya bila periode kebijakan mengaturnya." + _ERRORS_DOC,
     **_WRITE,
 )
+@_service_refusals
 def withdraw_proposal(request: HttpRequest, proposal_id: int, body: WithdrawIn) -> Status:
     user = _viewer(request)
     proposal = _proposal_for(user, proposal_id)
-    try:
-        services.withdraw(proposal, by=user, reason=body.reason)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.withdraw(proposal, by=user, reason=body.reason)
     return _proposal_answer(request, user, proposal.pk)
 
 
@@ -1287,6 +1247,7 @@ _ACTING_DOC = (
     summary="Tugaskan pejabat yang ada sebagai Plt/Plh jabatan yang lowong (BKPSDM)",
     description="Hanya BKPSDM." + _ACTING_DOC + _ERRORS_DOC,
 )
+@_service_refusals
 def assign_acting(request: HttpRequest, body: ActingIn) -> Status:
     user = _viewer(request)
     vacancy = access.vacancies_for(user).filter(pk=body.vacancy_id).first()
@@ -1295,12 +1256,7 @@ def assign_acting(request: HttpRequest, body: ActingIn) -> Status:
     employee = Employee.objects.filter(pk=body.employee_id).first()
     if employee is None:
         return _invalid("employee_id", _("Pegawai tidak ditemukan."))
-    try:
-        assignment = acting.assign_acting(vacancy, employee, body.kind, body.starts_on, body.ends_on, by=user)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    assignment = acting.assign_acting(vacancy, employee, body.kind, body.starts_on, body.ends_on, by=user)
     return Status(201, _acting_for(user, assignment.pk))
 
 
@@ -1314,15 +1270,11 @@ class ExtendIn(Schema):
     summary="Perpanjang masa Plt/Plh satu kali, sebelum masanya berakhir (BKPSDM)",
     description="Hanya BKPSDM. 409 bila sudah pernah diperpanjang atau masanya sudah berakhir." + _ERRORS_DOC,
 )
+@_service_refusals
 def extend_acting(request: HttpRequest, assignment_id: int, body: ExtendIn) -> Status:
     user = _viewer(request)
     assignment = _acting_for(user, assignment_id)
-    try:
-        acting.extend_acting(assignment, body.ends_on, by=user)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    acting.extend_acting(assignment, body.ends_on, by=user)
     return Status(200, _acting_for(user, assignment.pk))
 
 
