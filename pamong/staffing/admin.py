@@ -85,26 +85,27 @@ class VacancyAdmin(ReadOnlyAdmin):
     search_fields = ["position__name", "position__opd__name"]
 
 
-class ProposalStepInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Rows the services write (steps, candidates, extensions): shown, never added, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields or ()
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ProposalStepInline(ReadOnlyInline):
     model = ProposalStep
-    extra = 0
-    can_delete = False
     fields = ("from_status", "to_status", "on", "by", "facts")
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
-class ProposalCandidateInline(admin.TabularInline):
+class ProposalCandidateInline(ReadOnlyInline):
     model = ProposalCandidate
-    extra = 0
-    can_delete = False
     fields = ("employee", "eligible", "checked_on", "appointed")
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Proposal)
@@ -116,15 +117,9 @@ class ProposalAdmin(ReadOnlyAdmin):
     inlines = [ProposalStepInline, ProposalCandidateInline]
 
 
-class ActingExtensionInline(admin.StackedInline):
+class ActingExtensionInline(ReadOnlyInline):
     model = ActingExtension
-    extra = 0
-    can_delete = False
     fields = ("from_ends_on", "ends_on", "on", "created_by")
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ActingAssignment)
