@@ -53,7 +53,6 @@ from reportlab.platypus import (
 
 from pamong.core import ledger
 from pamong.core.clock import business_today
-from pamong.core.models import LedgerEntry
 from pamong.core.pdf import deferred_canvas
 from pamong.organisation.identity import format_identity_number
 from pamong.organisation.models import OPD, Employee, Pemda
@@ -225,14 +224,13 @@ def _numbered_canvas(footer: str) -> type[Canvas]:
 # --- what the letter says ------------------------------------------------------------------------------
 
 
-def _mayor_approval(proposal: Proposal) -> tuple[ProposalStep, LedgerEntry | None]:
+def _mayor_approval(proposal: Proposal) -> tuple[ProposalStep, str]:
+    """The Wali Kota's approval step and the receipt code of its ledger entry ("" if the ledger lacks it)."""
     step = ProposalStep.objects.filter(proposal=proposal, to_status=S.WALI_KOTA).order_by("-id").first()
     if step is None:
         raise ValidationError(_not_ready())
-    entry = LedgerEntry.objects.filter(
-        kind="staffing.proposal_step", subject_type=ProposalStep._meta.label_lower, subject_id=str(step.pk)
-    ).first()
-    return step, entry
+    entry = ledger.entries_for(ProposalStep, [step.pk]).get(str(step.pk))
+    return step, entry.receipt_code if entry else ""
 
 
 def _not_ready() -> str:
@@ -314,7 +312,7 @@ def request_letter_pdf(proposal: Proposal) -> bytes:
         raise ValidationError(_("Usulan ini sudah ditarik; surat usulan ke Kemendagri tidak dibuat."))
     if proposal.status not in LETTER_STATUSES:
         raise ValidationError(_not_ready())
-    approval, entry = _mayor_approval(proposal)
+    approval, code = _mayor_approval(proposal)
     vacancy = proposal.vacancy
     position = vacancy.position
     opd = position.opd
@@ -466,7 +464,6 @@ def request_letter_pdf(proposal: Proposal) -> bytes:
     if quota:
         paragraph(quota)
 
-    code = ledger.format_receipt_code(entry.receipt_code) if entry is not None else ""
     verify_url = ""
     if code:
         verify_url = settings.PAMONG_BASE_URL.rstrip("/") + reverse("core:verify", args=[code])
