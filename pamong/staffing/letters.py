@@ -312,7 +312,7 @@ def request_letter_pdf(proposal: Proposal) -> bytes:
         raise ValidationError(_("Usulan ini sudah ditarik; surat usulan ke Kemendagri tidak dibuat."))
     if proposal.status not in LETTER_STATUSES:
         raise ValidationError(_not_ready())
-    approval, code = _mayor_approval(proposal)
+    approval, receipt = _mayor_approval(proposal)
     vacancy = proposal.vacancy
     position = vacancy.position
     opd = position.opd
@@ -465,11 +465,11 @@ def request_letter_pdf(proposal: Proposal) -> bytes:
         paragraph(quota)
 
     verify_url = ""
-    if code:
-        verify_url = settings.PAMONG_BASE_URL.rstrip("/") + reverse("core:verify", args=[code])
+    if receipt:
+        verify_url = settings.PAMONG_BASE_URL.rstrip("/") + reverse("core:verify", args=[receipt])
         paragraph(
             f"Persetujuan {head} atas usulan ini tanggal {long_date(approval.on)} tercatat dalam buku besar "
-            f"transparansi {escape(pemda.name)} dengan kode tanda terima <b>{code}</b> dan dapat diperiksa pada "
+            f"transparansi {escape(pemda.name)} dengan kode tanda terima <b>{receipt}</b> dan dapat diperiksa pada "
             f"{escape(verify_url)} atau dengan memindai kode QR pada surat ini."
         )
     paragraph(
@@ -484,11 +484,11 @@ def request_letter_pdf(proposal: Proposal) -> bytes:
         Paragraph("(" + "." * 60 + ")", styles["sign"]),
     ]
     proof: list[Any] = []
-    if code:
+    if receipt:
         proof = [
             _qr(verify_url, 26 * mm),
             Paragraph("Tanda terima persetujuan Wali Kota", styles["small"]),
-            Paragraph(code, styles["code"]),
+            Paragraph(receipt, styles["code"]),
         ]
     story.append(Spacer(1, 4 * mm))
     story.append(KeepTogether([_plain_table([[proof, signature]], [width * 0.45, width * 0.55])]))
