@@ -428,9 +428,7 @@ class PeriodDetailOut(PeriodOut):
 def _periods(periods: list[PolicyPeriod]) -> list[dict[str, Any]]:
     codes = {p.code for p in periods}
     used = services.quota_counts(codes)
-    latest: dict[str, int] = {}
-    for row in PolicyPeriod.objects.filter(code__in=codes).values("code", "version"):
-        latest[row["code"]] = max(latest.get(row["code"], 0), row["version"])
+    latest = {code: period.version for code, period in services.latest_versions().items()}
     out = []
     for period in periods:
         quotas = []

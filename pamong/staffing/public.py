@@ -233,14 +233,6 @@ def _status_label(status: str) -> str:
     return str(S(status).label) if status in S.values else status
 
 
-def period_index() -> dict[str, PolicyPeriod]:
-    """The latest version of every policy period, by code (one query; periods are few)."""
-    latest: dict[str, PolicyPeriod] = {}
-    for period in PolicyPeriod.objects.order_by("code", "-version"):
-        latest.setdefault(period.code, period)
-    return latest
-
-
 def _quota_choice(period: PolicyPeriod | None, group: str) -> Choice | None:
     if not group:
         return None
@@ -250,7 +242,7 @@ def _quota_choice(period: PolicyPeriod | None, group: str) -> Choice | None:
 
 def present(items: Sequence[Proposal], periods: dict[str, PolicyPeriod] | None = None) -> list[PublicProposal]:
     """Turn proposals read through ``proposals()`` into their public form."""
-    periods = period_index() if periods is None else periods
+    periods = services.latest_versions() if periods is None else periods
     entries = ledger.entries_for(
         ProposalStep, (step.pk for proposal in items for step in getattr(proposal, "public_steps", []))
     )
@@ -332,7 +324,7 @@ def opds_with_proposals() -> list[Choice]:
 def periods(today: dt.date | None = None, index: dict[str, PolicyPeriod] | None = None) -> list[PublicPeriod]:
     """Every period's rules (latest version) with the use of each quota; the period in force first."""
     today = today or business_today()
-    index = period_index() if index is None else index
+    index = services.latest_versions() if index is None else index
     used = services.quota_counts(index)
     levels = dict(Position.Level.choices)
     result = []

@@ -19,7 +19,7 @@ from django_ratelimit.decorators import ratelimit
 from pamong.core.clock import business_today
 from pamong.core.paging import paginate
 from pamong.organisation.models import Position
-from pamong.staffing import public
+from pamong.staffing import public, services
 from pamong.staffing.models import Proposal
 
 # Each page costs a handful of queries: plenty for a reader, not for a scraper.
@@ -63,7 +63,7 @@ class FilterForm(forms.Form):
 def proposal_list(request: HttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
         return _limited(request)
-    index = public.period_index()
+    index = services.latest_versions()
     periods = public.periods(index=index)
     form = FilterForm(request.GET or None, periods=periods, opds=public.opds_with_proposals())
     # A wrong value in one filter drops that filter only (and says so); the others still apply.

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -119,13 +119,22 @@ def current_version(code: str) -> PolicyPeriod | None:
     return PolicyPeriod.objects.filter(code=code).order_by("-version").first()
 
 
+def latest_versions() -> dict[str, PolicyPeriod]:
+    """The latest version of every policy period, by code (one query; periods are few)."""
+    latest: dict[str, PolicyPeriod] = {}
+    for period in PolicyPeriod.objects.order_by("code", "-version"):
+        latest.setdefault(period.code, period)
+    return latest
+
+
 def period_on(day: dt.date) -> PolicyPeriod | None:
     """The latest version of the period in force on ``day`` (the latest-starting one if several)."""
-    latest = {(row["code"], row["v"]) for row in PolicyPeriod.objects.values("code").annotate(v=Max("version"))}
-    for period in PolicyPeriod.objects.filter(starts_on__lte=day).order_by("-starts_on", "-version"):
-        if (period.code, period.version) in latest and (period.ends_on is None or period.ends_on >= day):
-            return period
-    return None
+    in_force = [
+        period
+        for period in latest_versions().values()
+        if period.starts_on <= day and (period.ends_on is None or period.ends_on >= day)
+    ]
+    return max(in_force, key=lambda period: (period.starts_on, period.version), default=None)
 
 
 # --- vacancies --------------------------------------------------------------------------------------------

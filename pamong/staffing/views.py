@@ -610,10 +610,9 @@ def vacancy_draft_proposal(request: PamongRequest, pk: int) -> HttpResponse:
 
 
 def _period_choices() -> list[tuple[str, str]]:
-    latest: dict[str, str] = {}
-    for code, name in PolicyPeriod.objects.order_by("code", "version").values_list("code", "name"):
-        latest[code] = name
-    return sorted(latest.items(), key=lambda item: item[1])
+    return sorted(
+        ((code, period.name) for code, period in services.latest_versions().items()), key=lambda item: item[1]
+    )
 
 
 @login_required
